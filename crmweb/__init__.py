@@ -1,0 +1,92 @@
+"""crmweb: customer-relationship maintenance for the customer-service department."""
+from flask import Flask, request, session, url_for
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from crmweb.config import INSTANCE_PATH, PROJECT_ROOT, load_config
+from crmweb.extensions import babel, csrf, db, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE_PATH),
+                template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    app.config.from_mapping(load_config())
+    app.config.update(overrides or {})
+    INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        # Behind nginx: take the client's address and scheme from the trusted proxy headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
+                                x_proto=app.config["PROXY_COUNT"])
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app):
+    from crmweb import database, security_headers
+    from crmweb.auth import login
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale,
+                   default_translation_directories=str(PROJECT_ROOT / "translations"))
+    login.init_app(app)
+    security_headers.init_app(app)
+
+
+def _select_locale():
+    if current_user and current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    return session.get("lang", "zh_CN")
+
+
+def register_blueprints(app):
+    from crmweb import health
+    from crmweb.admin import bp as admin_bp
+    from crmweb.auth import bp as auth_bp
+    from crmweb.dashboard import bp as dashboard_bp
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_errorhandlers(app):
+    from crmweb.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_template_helpers(app):
+    from crmweb import navigation
+    from crmweb.auth.permissions import ROLES, can
+    from flask_babel import format_datetime
+
+    app.jinja_env.globals.update(can=can, roles=ROLES, navigation=navigation.visible_items,
+                                 url_with_args=_url_with_args,
+                                 current_language=_select_locale)
+    app.jinja_env.filters["datetime"] = lambda value, fmt="yyyy-MM-dd HH:mm": (
+        format_datetime(value, fmt) if value else "")
+
+
+def _url_with_args(**changes) -> str:
+    """This page's URL with some query arguments changed (pagers, sorting)."""
+    args = request.args.to_dict()
+    args.update(changes)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register_commands(app):
+    from crmweb.auth.commands import users_cli
+    from crmweb.demo import seed_demo
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo)

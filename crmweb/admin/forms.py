@@ -1,0 +1,41 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from crmweb.auth.forms import check_new_password
+from crmweb.auth.permissions import ROLES
+
+
+def _role_choices():
+    return [(code, label) for code, label in ROLES.items()]
+
+
+class NewUserForm(FlaskForm):
+    username = StringField(_l("用户名"), validators=[
+        DataRequired(_l("请输入用户名。")), Length(min=2, max=64, message=_l("用户名长度为 2–64 个字符。")),
+        Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("用户名只能包含字母、数字、下划线、点和连字符。"))])
+    display_name = StringField(_l("姓名"), validators=[DataRequired(_l("请输入姓名。")),
+                                                       Length(max=64)])
+    role = SelectField(_l("角色"), choices=_role_choices,
+                       validate_choice=True)
+    password = PasswordField(_l("初始密码"), validators=[DataRequired(_l("请输入初始密码。")),
+                                                       Length(max=256)])
+
+    def validate_password(self, field):
+        check_new_password(field.data, self.username.data or "")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("角色"), choices=_role_choices, validate_choice=True)
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    action = StringField(_l("动作"), validators=[Optional(), Length(max=40)])
+    actor = StringField(_l("操作人"), validators=[Optional(), Length(max=64)])
+    ip = StringField(_l("IP 地址"), validators=[Optional(), Length(max=45)])
+    date_from = DateField(_l("起始日期"), validators=[Optional()])
+    date_to = DateField(_l("结束日期"), validators=[Optional()])

@@ -1,0 +1,40 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from crmweb.auth.rules import MIN_PASSWORD_LENGTH, password_problems
+
+PASSWORD_PROBLEM_MESSAGES = {
+    "too_short": _l("密码至少需要 %(n)s 个字符。", n=MIN_PASSWORD_LENGTH),
+    "contains_username": _l("密码不能包含用户名。"),
+}
+
+
+def check_new_password(password: str, username: str):
+    for problem in password_problems(password, username):
+        raise ValidationError(PASSWORD_PROBLEM_MESSAGES[problem])
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名。")),
+                                                    Length(max=64)])
+    password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码。")),
+                                                    Length(max=256)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("当前密码"),
+                                     validators=[DataRequired(_l("请输入当前密码。"))])
+    new_password = PasswordField(_l("新密码"), validators=[DataRequired(_l("请输入新密码。")),
+                                                         Length(max=256)])
+    confirm_password = PasswordField(_l("确认新密码"), validators=[
+        DataRequired(_l("请再次输入新密码。")),
+        EqualTo("new_password", _l("两次输入的新密码不一致。"))])
+
+    def __init__(self, username: str, **kwargs):
+        super().__init__(**kwargs)
+        self._username = username
+
+    def validate_new_password(self, field):
+        check_new_password(field.data, self._username)

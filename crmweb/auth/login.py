@@ -1,0 +1,55 @@
+"""Wiring of flask-login to the server-side sessions, and the per-request access checks."""
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crmweb.auth import sessions
+from crmweb.auth.permissions import enforce_endpoint_permission
+from crmweb.extensions import login_manager
+from crmweb.htmx import is_htmx_request
+from crmweb.timeutil import utcnow
+
+# Endpoints a user who must change a reset password may still reach.
+_PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password", "auth.logout", "auth.set_language", "static"}
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # the server-side session row does this job
+    login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(_ask_to_sign_in)
+    app.before_request(enforce_endpoint_permission)
+    app.before_request(_require_password_change)
+
+
+def _load_user(user_id: str):
+    token = session.get("sid")
+    if not token:
+        return None
+    config = current_app.config
+    user = sessions.user_for_token(token, utcnow(), config["SESSION_IDLE_TIMEOUT"],
+                                   config["SESSION_ABSOLUTE_TIMEOUT"])
+    if user is None or str(user.id) != user_id:
+        session.pop("sid", None)
+        session["expired"] = True
+        return None
+    return user
+
+
+def _ask_to_sign_in():
+    if session.pop("expired", False):
+        flash(_("会话已结束，请重新登录。"), "warning")
+    target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+    if is_htmx_request():
+        response = current_app.make_response(("", 401))
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+def _require_password_change():
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in _PASSWORD_CHANGE_ENDPOINTS):
+        flash(_("请先设置新密码。"), "warning")
+        return redirect(url_for("auth.change_password"))
+    return None

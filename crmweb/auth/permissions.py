@@ -1,0 +1,106 @@
+"""Who may do what: roles and permissions as data (DESIGN.md §2), enforced in one place.
+
+Every endpoint declares what it needs with @require(...), @login_required_only or @public.
+`enforce_endpoint_permission` runs before every request and refuses an endpoint that declared
+nothing, so a forgotten declaration is a 403, not an open door.
+"""
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+ROLES = {
+    "director": _l("总经理 / 客户总监"),
+    "manager": _l("客户服务经理"),
+    "supervisor": _l("客户关系主管"),
+    "specialist": _l("客户关系专员"),
+    "sales": _l("销售"),
+    "service": _l("客服"),
+    "reception": _l("前台"),
+    "admin": _l("系统管理员"),
+}
+
+DASHBOARD_VIEW = "dashboard.view"
+ADMIN_USERS = "admin.users"
+ADMIN_AUDIT = "admin.audit"
+
+_BUSINESS = {DASHBOARD_VIEW}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "director": frozenset(_BUSINESS),
+    "manager": frozenset(_BUSINESS),
+    "supervisor": frozenset(_BUSINESS),
+    "specialist": frozenset(_BUSINESS),
+    "sales": frozenset(_BUSINESS),
+    "service": frozenset(_BUSINESS),
+    "reception": frozenset(_BUSINESS),
+    # Separation of duties: the administrator runs the system, not the business.
+    "admin": frozenset({DASHBOARD_VIEW, ADMIN_USERS, ADMIN_AUDIT}),
+}
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+
+def role_can(role: str | None, permission: str) -> bool:
+    return permission in ROLE_PERMISSIONS.get(role or "", frozenset())
+
+
+def can(permission: str) -> bool:
+    """For views and templates: may the signed-in user do this?"""
+    return current_user.is_authenticated and role_can(current_user.role, permission)
+
+
+def require(permission: str):
+    """Declare the permission a view needs."""
+    if permission not in {p for perms in ROLE_PERMISSIONS.values() for p in perms}:
+        raise ValueError(f"unknown permission {permission!r}")
+
+    def declare(view):
+        view.required_permission = permission
+        return view
+
+    return declare
+
+
+def public(view):
+    view.required_permission = PUBLIC
+    return view
+
+
+def login_required_only(view):
+    """Any signed-in user, whatever the role (logout, own password)."""
+    view.required_permission = AUTHENTICATED
+    return view
+
+
+def declared_permission(endpoint: str | None) -> str | None:
+    if endpoint is None:
+        return None
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return PUBLIC
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "required_permission", None)
+
+
+class Denied(Exception):
+    """Raised when the signed-in user lacks the permission the endpoint declared."""
+
+    def __init__(self, permission: str | None):
+        super().__init__(permission)
+        self.permission = permission
+
+
+def enforce_endpoint_permission():
+    """before_request: unauthenticated → login; lacking permission → Denied (403 + audit)."""
+    if request.endpoint is None:  # no route matched: the 404/405 handlers answer
+        return None
+    permission = declared_permission(request.endpoint)
+    if permission == PUBLIC:
+        return None
+    if permission is None:
+        raise Denied(None)
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if permission != AUTHENTICATED and not can(permission):
+        raise Denied(permission)
+    return None

@@ -1,0 +1,89 @@
+"""Sign in, sign out, one's own password, the interface language."""
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from crmweb.auth import bp, services
+from crmweb.auth.forms import ChangePasswordForm, LoginForm
+from crmweb.auth.permissions import login_required_only, public
+from crmweb.extensions import db
+from crmweb.htmx import render
+from crmweb.timeutil import utcnow
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: `next` must never send a user to another host."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") \
+                and not target.startswith("//") and "\\" not in target:
+            return target
+    return url_for("dashboard.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render("auth/login.html", form=form, status=status)
+    now = utcnow()
+    try:
+        user = services.authenticate(form.username.data, form.password.data,
+                                     request.remote_addr, now)
+    except (services.WrongCredentials, services.LoginRefused) as refusal:
+        form.password.errors.append(refusal.message)
+        return render("auth/login.html", form=form, status=refusal.status_code)
+    token = services.sign_in(user, request.remote_addr, request.user_agent.string, now)
+    # A fresh session on every login: nothing from before (fixation) survives it.
+    language = session.get("lang")
+    session.clear()
+    session["sid"] = token
+    if language:
+        session["lang"] = language
+    login_user(user)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required_only
+def logout():
+    services.sign_out(current_user, session.get("sid"), utcnow())
+    logout_user()
+    session.clear()
+    flash(_("您已安全退出。"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required_only
+def change_password():
+    form = ChangePasswordForm(username=current_user.username)
+    if form.validate_on_submit():
+        try:
+            services.change_own_password(current_user, form.current_password.data,
+                                         form.new_password.data, session.get("sid"), utcnow())
+        except services.WrongCredentials as wrong:
+            form.current_password.errors.append(wrong.message)
+        else:
+            flash(_("密码已修改。"), "success")
+            return redirect(url_for("dashboard.index"))
+    status = 422 if request.method == "POST" else 200
+    return render("auth/change_password.html", form=form, status=status)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    language = request.form.get("lang", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["lang"] = language
+        if current_user.is_authenticated:
+            current_user.locale = language
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))

@@ -1,0 +1,31 @@
+"""Pure rules of signing in: no Flask, no database; time is a parameter."""
+from datetime import datetime, timedelta
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def login_blocked_until(failures: list[datetime], now: datetime, max_failures: int,
+                        window: timedelta) -> datetime | None:
+    """After `max_failures` failures within `window`, refuse until the oldest of them ages out.
+
+    Refused attempts are not failures, so a block never lasts longer than `window`.
+    """
+    recent = sorted(t for t in failures if now - t < window)
+    if len(recent) < max_failures:
+        return None
+    return recent[-max_failures] + window
+
+
+def session_expired(created_at: datetime, last_seen_at: datetime, now: datetime,
+                    idle_timeout: timedelta, absolute_timeout: timedelta) -> bool:
+    return now - last_seen_at >= idle_timeout or now - created_at >= absolute_timeout
+
+
+def password_problems(password: str, username: str) -> list[str]:
+    """Reasons (message ids) a new password is not acceptable."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append("too_short")
+    if username and username.lower() in password.lower():
+        problems.append("contains_username")
+    return problems

@@ -1,0 +1,75 @@
+"""Engine set-up: SQLite in WAL mode whose write transactions take the write lock up front.
+
+A deferred SQLite transaction that reads and then writes can fail with "database is locked"
+(SQLITE_BUSY_SNAPSHOT) when another process committed in between, and the busy timeout does not
+help. So every transaction that may write starts with BEGIN IMMEDIATE and waits its turn; read-only
+requests (GET/HEAD/OPTIONS) keep plain BEGIN so readers never queue behind writers. The small
+writes a read-only request must still make (audit records, session activity) go through
+`side_write()`.
+"""
+from contextlib import contextmanager
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from crmweb.extensions import db
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BUSY_TIMEOUT_SECONDS = 30
+
+
+def init_app(app):
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            _configure_sqlite(engine)
+
+
+def _configure_sqlite(engine):
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Hand transaction control to SQLAlchemy's "begin" event below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        if _may_write(connection):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def _may_write(connection) -> bool:
+    if connection.get_execution_options().get("crmweb_writes"):
+        return True
+    return not (has_request_context() and request.method in SAFE_METHODS)
+
+
+@contextmanager
+def side_write():
+    """A session for small writes that must happen whatever the request does next.
+
+    In a read-only request they commit at once on a connection of their own (the request's own
+    transaction is a reader and must not upgrade). Anywhere else they join the current
+    transaction, which already holds the write lock, and commit with it: a second writer there
+    would wait for a lock its own request holds.
+    """
+    if not (has_request_context() and request.method in SAFE_METHODS):
+        yield db.session
+        return
+    session = Session(bind=db.engine.execution_options(crmweb_writes=True), expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()

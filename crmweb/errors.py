@@ -1,0 +1,85 @@
+"""Domain errors raised by services, and the handlers that turn every failure into a clear page.
+
+Nothing reaches the user as a stack trace: each error renders in Chinese (or the user's language)
+as a page, or for htmx requests as a message placed in the flash area of the page.
+"""
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from crmweb.auth.audit import record_audit
+from crmweb.auth.permissions import Denied
+from crmweb.extensions import db
+from crmweb.htmx import is_fragment_request
+
+
+class DomainError(Exception):
+    """A business rule said no. The message is for the user; views turn it into a 4xx."""
+
+    status_code = 409
+
+    def __init__(self, message: str, status_code: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if status_code is not None:
+            self.status_code = status_code
+
+
+def _messages():
+    return {
+        400: _("请求无效。请检查输入后重试。"),
+        401: _("请先登录。"),
+        403: _("您没有权限执行此操作。"),
+        404: _("找不到您要的页面或记录。"),
+        405: _("不支持此请求方式。"),
+        413: _("上传的文件太大。"),
+        422: _("提交的内容有误，请修改后重试。"),
+        429: _("请求过于频繁，请稍后再试。"),
+        500: _("系统出错了，我们已记录此问题。请稍后重试。"),
+    }
+
+
+def render_error(status: int, message: str | None = None):
+    message = message or _messages().get(status, _messages()[500])
+    if is_fragment_request():
+        response = current_app.make_response(
+            (render_template("errors/_error.html", status=status, message=message), status))
+        # Show the message where messages go instead of swapping it into the requesting element.
+        response.headers["HX-Retarget"] = "#flashes"
+        response.headers["HX-Reswap"] = "innerHTML"
+    else:
+        response = current_app.make_response(
+            (render_template("errors/error.html", status=status, message=message), status))
+    response.vary.add("HX-Request")
+    return response
+
+
+def register_errorhandlers(app):
+    @app.errorhandler(Denied)
+    def denied(error):
+        db.session.rollback()
+        record_audit("permission.denied", target_type="endpoint", target_id=request.endpoint,
+                     detail=f"{request.method} {request.path} needs {error.permission}")
+        db.session.commit()
+        return render_error(403)
+
+    @app.errorhandler(DomainError)
+    def domain_error(error):
+        db.session.rollback()
+        return render_error(error.status_code, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_error(400, _("页面已过期或表单来源无效，请刷新页面后重试。"))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        db.session.rollback()
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        db.session.rollback()
+        current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

@@ -1,0 +1,37 @@
+"""htmx conventions: one URL serves a page or its fragment (STYLE.md rule 1)."""
+import json
+
+from flask import make_response, render_template, request
+
+
+def is_htmx_request() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def is_fragment_request() -> bool:
+    """An htmx request that swaps part of a page; boosted and history-restore requests get pages."""
+    return (
+        is_htmx_request()
+        and request.headers.get("HX-Boosted") != "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(page: str, fragment: str | None = None, status: int = 200, **context):
+    """Render `fragment` for htmx fragment requests and `page` (which includes it) otherwise."""
+    if fragment and is_fragment_request():
+        # Messages flashed by this request travel with the fragment, out of band.
+        body = render_template(fragment, **context) + render_template("_flashes.html", oob=True)
+    else:
+        body = render_template(page, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def hx_trigger(response, event: str, detail=None):
+    """Ask htmx to fire `event` in the browser once this response is swapped."""
+    events = json.loads(response.headers.get("HX-Trigger", "{}"))
+    events[event] = detail if detail is not None else True
+    response.headers["HX-Trigger"] = json.dumps(events, ensure_ascii=False)
+    return response

@@ -1,0 +1,26 @@
+"""Time is stored in UTC and shown in TZ_NAME (Asia/Shanghai by default)."""
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+
+def utcnow() -> datetime:
+    """The clock, read only at the edges (views, commands, jobs); services take `now`."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Stores naive UTC on every database and hands back aware UTC datetimes."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where UTC was expected")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=UTC) if value is not None else None

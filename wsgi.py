@@ -1,0 +1,3 @@
+from crmweb import create_app
+
+app = create_app()
