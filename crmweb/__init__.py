@@ -35,13 +35,14 @@ def register_extensions(app):
     database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale,
+    babel.init_app(app, locale_selector=current_language,
                    default_translation_directories=str(PROJECT_ROOT / "translations"))
     login.init_app(app)
     security_headers.init_app(app)
 
 
-def _select_locale():
+def current_language() -> str:
+    """The interface language of this request: the user's choice, else Simplified Chinese."""
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     return session.get("lang", "zh_CN")
@@ -66,13 +67,14 @@ def register_errorhandlers(app):
 
 
 def register_template_helpers(app):
+    from flask_babel import format_datetime
+
     from crmweb import navigation
     from crmweb.auth.permissions import ROLES, can
-    from flask_babel import format_datetime
 
     app.jinja_env.globals.update(can=can, roles=ROLES, navigation=navigation.visible_items,
                                  url_with_args=_url_with_args,
-                                 current_language=_select_locale)
+                                 current_language=current_language)
     app.jinja_env.filters["datetime"] = lambda value, fmt="yyyy-MM-dd HH:mm": (
         format_datetime(value, fmt) if value else "")
 

@@ -17,14 +17,14 @@ def is_fragment_request() -> bool:
     )
 
 
-def render(page: str, fragment: str | None = None, status: int = 200, **context):
+def render(page: str, fragment: str | None = None, /, *, status_code: int = 200, **context):
     """Render `fragment` for htmx fragment requests and `page` (which includes it) otherwise."""
     if fragment and is_fragment_request():
         # Messages flashed by this request travel with the fragment, out of band.
         body = render_template(fragment, **context) + render_template("_flashes.html", oob=True)
     else:
         body = render_template(page, **context)
-    response = make_response(body, status)
+    response = make_response(body, status_code)
     response.vary.add("HX-Request")
     return response
 

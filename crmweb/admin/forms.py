@@ -1,17 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from crmweb.auth.forms import check_new_password
 from crmweb.auth.permissions import ROLES
+from crmweb.forms import Form
 
 
 def _role_choices():
     return [(code, label) for code, label in ROLES.items()]
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(Form):
     username = StringField(_l("用户名"), validators=[
         DataRequired(_l("请输入用户名。")), Length(min=2, max=64, message=_l("用户名长度为 2–64 个字符。")),
         Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("用户名只能包含字母、数字、下划线、点和连字符。"))])
@@ -26,11 +26,11 @@ class NewUserForm(FlaskForm):
         check_new_password(field.data, self.username.data or "")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("角色"), choices=_role_choices, validate_choice=True)
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 

@@ -40,7 +40,7 @@ def users():
         return redirect(url_for("admin.users"))
     status = 422 if request.method == "POST" else 200
     return render("admin/users.html", form=form, users=_users(),
-                  status=status)
+                  status_code=status)
 
 
 def _user_row(user: User, temporary_password: str | None = None):
@@ -108,7 +108,7 @@ def audit_log():
         status = 422
     page = paginate(query, request.args.get("page", 1), current_app.config["PAGE_SIZE"])
     return render("admin/audit.html", "admin/_audit_table.html", form=form, page=page,
-                  status=status)
+                  status_code=status)
 
 
 def _filter_audit(query, form):

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from crmweb.auth.rules import MIN_PASSWORD_LENGTH, password_problems
+from crmweb.forms import Form
 
 PASSWORD_PROBLEM_MESSAGES = {
     "too_short": _l("密码至少需要 %(n)s 个字符。", n=MIN_PASSWORD_LENGTH),
@@ -16,14 +16,14 @@ def check_new_password(password: str, username: str):
         raise ValidationError(PASSWORD_PROBLEM_MESSAGES[problem])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名。")),
                                                     Length(max=64)])
     password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码。")),
                                                     Length(max=256)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("当前密码"),
                                      validators=[DataRequired(_l("请输入当前密码。"))])
     new_password = PasswordField(_l("新密码"), validators=[DataRequired(_l("请输入新密码。")),

@@ -31,14 +31,14 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
-        return render("auth/login.html", form=form, status=status)
+        return render("auth/login.html", form=form, status_code=status)
     now = utcnow()
     try:
         user = services.authenticate(form.username.data, form.password.data,
                                      request.remote_addr, now)
     except (services.WrongCredentials, services.LoginRefused) as refusal:
         form.password.errors.append(refusal.message)
-        return render("auth/login.html", form=form, status=refusal.status_code)
+        return render("auth/login.html", form=form, status_code=refusal.status_code)
     token = services.sign_in(user, request.remote_addr, request.user_agent.string, now)
     # A fresh session on every login: nothing from before (fixation) survives it.
     language = session.get("lang")
@@ -74,7 +74,7 @@ def change_password():
             flash(_("密码已修改。"), "success")
             return redirect(url_for("dashboard.index"))
     status = 422 if request.method == "POST" else 200
-    return render("auth/change_password.html", form=form, status=status)
+    return render("auth/change_password.html", form=form, status_code=status)
 
 
 @bp.route("/language", methods=["POST"])

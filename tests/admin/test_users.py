@@ -1,0 +1,132 @@
+"""The administrator creates, disables, re-enables and resets users; every act is audited."""
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from crmweb.auth.models import AuditEvent, User
+from crmweb.extensions import db
+from tests.auth.test_login import audit_actions
+from tests.conftest import log_in
+
+NEW_USER = {"username": "Chen.Zhuanyuan", "display_name": "陈专员", "role": "specialist",
+            "password": "first-password-1"}
+
+
+def get_user(app, username):
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == username))
+        db.session.expunge(user)
+        return user
+
+
+def test_admin_creates_a_user_who_must_change_the_password(app, client, login_as):
+    login_as("admin")
+    response = client.post("/admin/users", data=NEW_USER)
+    assert response.status_code == 302
+    user = get_user(app, "chen.zhuanyuan")
+    assert user.role == "specialist" and user.must_change_password
+    assert "user.created" in audit_actions(app, target_id="chen.zhuanyuan")
+    newcomer = app.test_client()
+    assert log_in(newcomer, "chen.zhuanyuan", "first-password-1").status_code == 302
+    assert newcomer.get("/").location == "/account/password"
+
+
+def test_invalid_new_user_gets_422_with_messages_and_nothing_written(app, client, login_as):
+    login_as("admin")
+    response = client.post("/admin/users", data={"username": "有 空格", "display_name": "",
+                                                 "role": "overlord", "password": "short"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "用户名只能包含" in page and "请输入姓名" in page and "至少需要 10 个字符" in page
+    assert "不是有效的选择" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+
+
+def test_duplicate_username_is_a_clear_conflict(app, client, login_as):
+    login_as("admin")
+    client.post("/admin/users", data=NEW_USER)
+    response = client.post("/admin/users", data=NEW_USER)
+    assert response.status_code == 409
+    assert "已存在" in response.get_data(as_text=True)
+
+
+def test_disable_with_htmx_returns_the_row_and_a_message(app, hx_client, login_as):
+    login_as("admin", on=hx_client)
+    target = login_as("sales", on=app.test_client())
+    response = hx_client.post(f"/admin/users/{target.id}/disable")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.lstrip().startswith(f'<tr id="user-{target.id}"')
+    assert "已停用" in page and 'hx-swap-oob="innerHTML"' in page
+    assert "HX-Request" in response.headers["Vary"]
+    assert not get_user(app, target.username).active
+
+
+def test_admin_cannot_disable_themselves(app, client, login_as):
+    admin = login_as("admin")
+    response = client.post(f"/admin/users/{admin.id}/disable")
+    assert response.status_code == 409
+    assert get_user(app, admin.username).active
+
+
+def test_reset_password_shows_a_one_time_password_that_works(app, hx_client, login_as):
+    login_as("admin", on=hx_client)
+    target = login_as("service", on=app.test_client())
+    page = hx_client.post(f"/admin/users/{target.id}/reset-password").get_data(as_text=True)
+    temporary = page.split("<code>")[1].split("</code>")[0]
+    fresh = app.test_client()
+    assert log_in(fresh, target.username, temporary).status_code == 302
+    assert fresh.get("/").location == "/account/password"
+
+
+def test_change_role_ends_the_users_sessions(app, client, login_as):
+    login_as("admin")
+    target_client = app.test_client()
+    target = login_as("sales", on=target_client)
+    assert client.post(f"/admin/users/{target.id}/role", data={"role": "manager"}).status_code == 302
+    assert get_user(app, target.username).role == "manager"
+    assert target_client.get("/").status_code == 302
+
+
+def test_unknown_role_is_refused(app, client, login_as):
+    login_as("admin")
+    target = login_as("sales", on=app.test_client())
+    assert client.post(f"/admin/users/{target.id}/role", data={"role": "emperor"}).status_code == 422
+    assert get_user(app, target.username).role == "sales"
+
+
+def test_missing_user_is_a_404_not_a_500(client, login_as):
+    login_as("admin")
+    response = client.post("/admin/users/999999/disable")
+    assert response.status_code == 404
+    assert "找不到" in response.get_data(as_text=True)
+
+
+def test_audit_log_filters_and_shows_shanghai_time(app, client, login_as):
+    login_as("admin")
+    with app.app_context():
+        db.session.add(AuditEvent(at=datetime(2026, 3, 1, 0, 30, tzinfo=UTC), action="probe.event",
+                                  actor_name="someone", target_type="user", target_id="x",
+                                  ip="10.1.2.3"))
+        db.session.commit()
+    page = client.get("/admin/audit?action=probe").get_data(as_text=True)
+    assert "2026-03-01 08:30:00" in page and "probe.event" in page
+    assert "login" not in page.split("<tbody>")[1]
+    page = client.get("/admin/audit?date_from=2026-03-02").get_data(as_text=True)
+    assert "probe.event" not in page
+
+
+def test_audit_log_bad_filter_is_a_422_not_a_500(client, login_as):
+    login_as("admin")
+    response = client.get("/admin/audit?date_from=not-a-date&page=abc")
+    assert response.status_code == 422
+    response = client.get("/admin/audit?page=99999999999999999999")
+    assert response.status_code == 200
+
+
+def test_audit_log_fragment_for_htmx(hx_client, login_as):
+    login_as("admin", on=hx_client)
+    page = hx_client.get("/admin/audit").get_data(as_text=True)
+    assert page.lstrip().startswith('<section class="card" id="audit-table">')
+    assert "<html" not in page
