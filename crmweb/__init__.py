@@ -1,5 +1,5 @@
 """crmweb: customer-relationship maintenance for the customer-service department."""
-from flask import Flask, request, session, url_for
+from flask import Flask, has_request_context, request, session, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -43,7 +43,9 @@ def register_extensions(app):
 
 def current_language() -> str:
     """The interface language of this request: the user's choice, else Simplified Chinese."""
-    if current_user and current_user.is_authenticated and current_user.locale:
+    if not has_request_context():
+        return "zh_CN"
+    if current_user.is_authenticated and current_user.locale:
         return current_user.locale
     return session.get("lang", "zh_CN")
 

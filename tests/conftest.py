@@ -57,7 +57,7 @@ def _test_database_url(tmp_root: str) -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_root}/test.sqlite3"
 
 
-def test_config(database_url: str, **extra) -> dict:
+def app_config(database_url: str, **extra) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -75,7 +75,7 @@ def database_url(tmp_path_factory):
     from flask_migrate import upgrade
 
     url = _test_database_url(str(tmp_path_factory.mktemp("db")))
-    app = create_app(test_config(url))
+    app = create_app(app_config(url))
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:
@@ -87,7 +87,7 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture
 def app(database_url):
-    app = create_app(test_config(database_url))
+    app = create_app(app_config(database_url))
     app.test_client_class = CrmClient
     yield app
     with app.app_context():

@@ -62,7 +62,8 @@ def _after_row_change(user: User, temporary_password: str | None = None):
 def disable_user(user_id):
     user = db.get_or_404(User, user_id)
     services.set_user_active(current_user, user, False, utcnow())
-    flash(_("已停用 %(username)s，其所有会话已结束。", username=user.username), "success")
+    flash(_("已停用 %(name)s（%(username)s），其所有会话已结束。", name=user.display_name,
+            username=user.username), "success")
     return _after_row_change(user)
 
 
@@ -71,7 +72,8 @@ def disable_user(user_id):
 def enable_user(user_id):
     user = db.get_or_404(User, user_id)
     services.set_user_active(current_user, user, True, utcnow())
-    flash(_("已启用 %(username)s。", username=user.username), "success")
+    flash(_("已启用 %(name)s（%(username)s）。", name=user.display_name, username=user.username),
+          "success")
     return _after_row_change(user)
 
 

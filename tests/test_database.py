@@ -1,0 +1,55 @@
+"""SQLite as the embedded default: WAL, and writers that queue instead of failing."""
+import multiprocessing
+
+import pytest
+import sqlalchemy as sa
+
+from crmweb.auth.models import AuditEvent
+from crmweb.extensions import db
+from tests.conftest import gen_user
+
+REQUESTS_PER_WORKER = 40
+
+
+def hammer(database_url: str, username: str, results):
+    """One worker process: sign in, then make write requests that read before they write."""
+    from crmweb import create_app
+    from tests.conftest import CrmClient, app_config, log_in
+
+    app = create_app(app_config(database_url))
+    app.test_client_class = CrmClient
+    client = app.test_client()
+    statuses = [log_in(client, username).status_code]
+    for i in range(REQUESTS_PER_WORKER):
+        language = "en" if i % 2 else "zh_CN"
+        statuses.append(client.post("/language", data={"lang": language, "next": "/"}).status_code)
+        statuses.append(client.post("/logout").status_code)
+        statuses.append(log_in(client, username).status_code)
+    results.put(statuses)
+
+
+def test_two_worker_processes_writing_at_once_never_fail(app, database_url):
+    users = [gen_user(app, "sales").username for _ in range(2)]
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    workers = [context.Process(target=hammer, args=(database_url, name, results)) for name in users]
+    for worker in workers:
+        worker.start()
+    statuses = [results.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=30)
+    assert all(status == 302 for worker_statuses in statuses for status in worker_statuses), statuses
+    with app.app_context():
+        logins = db.session.scalar(sa.select(sa.func.count(AuditEvent.id))
+                                   .where(AuditEvent.action == "login"))
+    assert logins == 2 * (REQUESTS_PER_WORKER + 1)
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite settings: this run uses PostgreSQL")
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
