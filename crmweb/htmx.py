@@ -1,6 +1,4 @@
 """htmx conventions: one URL serves a page or its fragment (STYLE.md rule 1)."""
-import json
-
 from flask import make_response, render_template, request
 
 
@@ -26,12 +24,4 @@ def render(page: str, fragment: str | None = None, /, *, status_code: int = 200,
         body = render_template(page, **context)
     response = make_response(body, status_code)
     response.vary.add("HX-Request")
-    return response
-
-
-def hx_trigger(response, event: str, detail=None):
-    """Ask htmx to fire `event` in the browser once this response is swapped."""
-    events = json.loads(response.headers.get("HX-Trigger", "{}"))
-    events[event] = detail if detail is not None else True
-    response.headers["HX-Trigger"] = json.dumps(events, ensure_ascii=False)
     return response
