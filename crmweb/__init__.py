@@ -54,11 +54,13 @@ def register_blueprints(app):
     from crmweb import health
     from crmweb.admin import bp as admin_bp
     from crmweb.auth import bp as auth_bp
+    from crmweb.clients import bp as clients_bp
     from crmweb.dashboard import bp as dashboard_bp
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(clients_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 
@@ -77,6 +79,9 @@ def register_template_helpers(app):
     app.jinja_env.globals.update(can=can, roles=ROLES, navigation=navigation.visible_items,
                                  url_with_args=_url_with_args,
                                  current_language=current_language)
+    from crmweb.clients.rules import display_phone
+
+    app.jinja_env.filters["phone"] = display_phone
     app.jinja_env.filters["datetime"] = lambda value, fmt="yyyy-MM-dd HH:mm": (
         format_datetime(value, fmt) if value else "")
 

@@ -7,6 +7,8 @@ from crmweb.auth.permissions import can, declared_permission
 # (endpoint, label); the permission is whatever the endpoint itself declares.
 ITEMS = [
     ("dashboard.index", _l("今日工作台")),
+    ("clients.index", _l("客户档案")),
+    ("clients.access_requests", _l("查阅申请")),
     ("admin.users", _l("用户管理")),
     ("admin.audit_log", _l("审计日志")),
 ]

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from crmweb.auth.forms import check_new_password
@@ -8,7 +9,7 @@ from crmweb.forms import Form
 
 
 def _role_choices():
-    return [(code, label) for code, label in ROLES.items()]
+    return [SelectChoice(code, label) for code, label in ROLES.items()]
 
 
 class NewUserForm(Form):

@@ -22,17 +22,33 @@ ROLES = {
 DASHBOARD_VIEW = "dashboard.view"
 ADMIN_USERS = "admin.users"
 ADMIN_AUDIT = "admin.audit"
+CLIENTS_VIEW = "clients.view"          # list, search, non-confidential sections
+CLIENTS_CREATE = "clients.create"
+CLIENTS_EDIT = "clients.edit"          # and the object rule: owner, supervisor, manager, director
+CLIENTS_RECORD = "clients.record"      # interactions and purchase/service events
+CLIENTS_SET_TIER = "clients.set_tier"
+CLIENTS_APPROVE_VIP = "clients.approve_vip"
+CLIENTS_REASSIGN = "clients.reassign"
+CLIENTS_IMPORT = "clients.import"
+CLIENTS_EXPORT = "clients.export"
+ARCHIVE_GRANT = "archive.grant"        # decide requests to read confidential sections
+SETTINGS_BUSINESS = "settings.business"
 
-_BUSINESS = {DASHBOARD_VIEW}
+_STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD}
+_ARCHIVE_KEEPERS = _STAFF | {CLIENTS_CREATE, CLIENTS_EDIT}
+_MANAGEMENT = _ARCHIVE_KEEPERS | {CLIENTS_SET_TIER, CLIENTS_IMPORT, CLIENTS_APPROVE_VIP,
+                                  CLIENTS_REASSIGN, CLIENTS_EXPORT, ARCHIVE_GRANT,
+                                  SETTINGS_BUSINESS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "director": frozenset(_BUSINESS),
-    "manager": frozenset(_BUSINESS),
-    "supervisor": frozenset(_BUSINESS),
-    "specialist": frozenset(_BUSINESS),
-    "sales": frozenset(_BUSINESS),
-    "service": frozenset(_BUSINESS),
-    "reception": frozenset(_BUSINESS),
+    "director": frozenset(_MANAGEMENT),
+    "manager": frozenset(_MANAGEMENT),
+    "supervisor": frozenset(_ARCHIVE_KEEPERS | {CLIENTS_SET_TIER, CLIENTS_IMPORT}),
+    "specialist": frozenset(_ARCHIVE_KEEPERS | {CLIENTS_IMPORT}),
+    "sales": frozenset(_ARCHIVE_KEEPERS),
+    "service": frozenset(_STAFF),
+    # Reception sees a visitor's client name and tier through bookings, nothing of the archive.
+    "reception": frozenset({DASHBOARD_VIEW}),
     # Separation of duties: the administrator runs the system, not the business.
     "admin": frozenset({DASHBOARD_VIEW, ADMIN_USERS, ADMIN_AUDIT}),
 }

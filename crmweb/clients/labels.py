@@ -1,0 +1,26 @@
+"""What the codes stored in the archive are called on screen."""
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+KIND = {"company": _l("企业"), "person": _l("个人")}
+STAGE = {"prospect": _l("意向客户"), "customer": _l("成交客户"), "lost": _l("流失客户")}
+TIER = {"general": _l("一般客户"), "important": _l("重要客户"), "key": _l("大客户")}
+VIP_STATUS = {"none": _l("非 VIP"), "eligible": _l("符合 VIP 条件"), "applied": _l("VIP 申请中"),
+              "vip": _l("VIP")}
+INTERACTION_KIND = {"visit": _l("拜访"), "callback": _l("回访"), "reception": _l("接待"),
+                    "complaint": _l("投诉"), "proposal": _l("建议"), "communication": _l("沟通")}
+EVENT_KIND = {"sale": _l("购买"), "installation": _l("安装完成"), "repair": _l("维修完成"),
+              "complaint": _l("收到投诉"), "proposal": _l("收到建议")}
+CHANNEL = {"phone": _l("电话"), "visit": _l("上门"), "wechat": _l("微信"), "email": _l("邮件"),
+           "sms": _l("短信"), "letter": _l("信函"), "other": _l("其他")}
+POTENTIAL = {"high": _l("高"), "medium": _l("中"), "low": _l("低")}
+FREQUENCY = {"weekly": _l("每周"), "biweekly": _l("每两周"), "monthly": _l("每月"),
+             "quarterly": _l("每季度"), "yearly": _l("每年")}
+BIRTHDAY_CALENDAR = {"solar": _l("公历"), "lunar": _l("农历")}
+ACCESS_STATUS = {"pending": _l("待审批"), "approved": _l("已批准"), "refused": _l("已拒绝"),
+                 "revoked": _l("已撤销")}
+
+
+def choices(labels: dict, blank: bool = False) -> list[SelectChoice]:
+    options = [SelectChoice("", "—")] if blank else []
+    return options + [SelectChoice(code, label) for code, label in labels.items()]

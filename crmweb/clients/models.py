@@ -1,0 +1,222 @@
+"""Client archives: 客户状况记录表 (Client, its confidential part), 客户资料记录卡 (Contact),
+the timeline (Interaction, ServiceEvent), search keys and archive-access grants."""
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crmweb.auth.models import User
+from crmweb.extensions import db
+from crmweb.timeutil import UTCDateTime
+
+Text = sa.String(2000)
+Short = sa.String(200)
+Money = sa.Numeric(14, 2)
+
+
+class Client(db.Model):
+    __tablename__ = "clients"
+    __table_args__ = (
+        sa.Index("ix_clients_owner_name", "owner_id", "name"),
+        sa.Index("ix_clients_stage_tier", "stage", "tier"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10), default="company")  # company | person
+    name: Mapped[str] = mapped_column(Short, index=True)
+    # Lists sort by pinyin, as people expect: 北京… before 上海….
+    sort_key: Mapped[str] = mapped_column(Short, index=True, default="")
+    stage: Mapped[str] = mapped_column(sa.String(10), default="prospect")
+    tier: Mapped[str] = mapped_column(sa.String(10), default="general")
+    # none → eligible (by rule) or applied (by a person) → vip (a manager approved)
+    vip_status: Mapped[str] = mapped_column(sa.String(10), default="none")
+    vip_reason: Mapped[str | None] = mapped_column(Short)
+    vip_since: Mapped[date | None]
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    # basics
+    address: Mapped[str | None] = mapped_column(Short)
+    legal_representative: Mapped[str | None] = mapped_column(sa.String(64))
+    general_manager: Mapped[str | None] = mapped_column(sa.String(64))
+    main_business: Mapped[str | None] = mapped_column(Short)
+    staff_count: Mapped[int | None]
+    operating_status: Mapped[str | None] = mapped_column(Short)
+    # communication
+    communication_channel: Mapped[str | None] = mapped_column(sa.String(20))
+    contact_frequency: Mapped[str | None] = mapped_column(sa.String(20))
+    # potential and satisfaction
+    relationship_potential: Mapped[str | None] = mapped_column(sa.String(10))
+    satisfaction: Mapped[int | None]
+    # key clients, not confidential
+    production_scale: Mapped[str | None] = mapped_column(Short)
+    product_structure: Mapped[str | None] = mapped_column(Short)
+
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    owner: Mapped[User | None] = relationship(lazy="joined")
+    contacts: Mapped[list["Contact"]] = relationship(
+        back_populates="client", order_by="(Contact.is_key_person.desc(), Contact.id)")
+    labels: Mapped[list["ClientLabel"]] = relationship(secondary="client_label_links",
+                                                       order_by="(ClientLabel.kind, ClientLabel.name)")
+
+    @property
+    def is_vip(self) -> bool:
+        return self.vip_status == "vip"
+
+
+class ClientConfidential(db.Model):
+    """The confidential sections (商业秘密): read only by director, manager, the owner or a grant."""
+
+    __tablename__ = "client_confidential"
+
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    # financial status
+    banks: Mapped[str | None] = mapped_column(Short)
+    loan_status: Mapped[str | None] = mapped_column(Short)
+    cash_flow: Mapped[str | None] = mapped_column(Short)
+    # payment status
+    payer: Mapped[str | None] = mapped_column(sa.String(64))
+    payment_attitude: Mapped[str | None] = mapped_column(Short)
+    cheque_notes: Mapped[str | None] = mapped_column(Short)
+    # business dealings
+    total_purchases: Mapped[Decimal | None] = mapped_column(Money)
+    monthly_average_purchase: Mapped[Decimal | None] = mapped_column(Money)
+    largest_purchase: Mapped[Decimal | None] = mapped_column(Money)
+    # strategy (key clients)
+    decision_makers: Mapped[str | None] = mapped_column(Short)
+    development_plans: Mapped[str | None] = mapped_column(Text)
+    our_share_percent: Mapped[int | None]
+    strategic_notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Contact(db.Model):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(64))
+    unit: Mapped[str | None] = mapped_column(Short)
+    position: Mapped[str | None] = mapped_column(sa.String(64))
+    address: Mapped[str | None] = mapped_column(Short)
+    mobile: Mapped[str | None] = mapped_column(sa.String(20), index=True)  # E.164
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    email: Mapped[str | None] = mapped_column(sa.String(254), index=True)  # lower case
+    # Birthday: solar or lunar month/day, the year when known.
+    birthday_calendar: Mapped[str | None] = mapped_column(sa.String(5))  # solar | lunar
+    birth_year: Mapped[int | None]
+    birth_month: Mapped[int | None]
+    birth_day: Mapped[int | None]
+    birthday_leap_month: Mapped[bool] = mapped_column(default=False)
+    preferred_channel: Mapped[str | None] = mapped_column(sa.String(20))
+    contact_frequency: Mapped[str | None] = mapped_column(sa.String(20))
+    greetings_opt_out: Mapped[bool] = mapped_column(default=False)
+    is_key_person: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    client: Mapped[Client] = relationship(back_populates="contacts")
+
+
+class Interaction(db.Model):
+    """交流记录: every touch with a client."""
+
+    __tablename__ = "interactions"
+    __table_args__ = (sa.Index("ix_interactions_client_at", "client_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    channel: Mapped[str | None] = mapped_column(sa.String(20))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    content: Mapped[str] = mapped_column(Text)
+    satisfaction: Mapped[int | None]
+    next_follow_up: Mapped[date | None]
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    contact: Mapped[Contact | None] = relationship()
+    author: Mapped[User | None] = relationship()
+
+
+class ServiceEvent(db.Model):
+    """Purchase or service event: drives callbacks and VIP eligibility."""
+
+    __tablename__ = "service_events"
+    __table_args__ = (sa.Index("ix_service_events_client_at", "client_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    product: Mapped[str | None] = mapped_column(Short)
+    high_end: Mapped[bool] = mapped_column(default=False)
+    amount: Mapped[Decimal | None] = mapped_column(Money)  # business dealings: confidential
+    notes: Mapped[str | None] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    author: Mapped[User | None] = relationship()
+
+
+class ClientSearchKey(db.Model):
+    """What a client can be found by: names and their suffixes, pinyin, initials, phones, emails.
+
+    Prefix ranges over one indexed column work alike on SQLite and PostgreSQL, so a search is an
+    index range scan, never a scan of the clients.
+    """
+
+    __tablename__ = "client_search_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    # Byte order ("C") on PostgreSQL, as SQLite's BINARY: a prefix is then one contiguous range.
+    key: Mapped[str] = mapped_column(
+        sa.String(100).with_variant(sa.String(100, collation="C"), "postgresql"), index=True)
+    weight: Mapped[int] = mapped_column(sa.SmallInteger)  # lower is a better match
+
+
+class ArchiveAccessRequest(db.Model):
+    """申请查阅: a request to read a client's confidential sections, and the grant that follows."""
+
+    __tablename__ = "archive_access_requests"
+    __table_args__ = (sa.Index("ix_archive_access_client_user", "client_id", "requester_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id", ondelete="CASCADE"))
+    requester_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Short)
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending", index=True)
+    days: Mapped[int] = mapped_column(default=7)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(Short)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    client: Mapped[Client] = relationship()
+    requester: Mapped[User] = relationship(foreign_keys=[requester_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class ClientLabel(db.Model):
+    """A group (分组) or a tag (标签) that clients carry, any number each."""
+
+    __tablename__ = "client_labels"
+    __table_args__ = (sa.UniqueConstraint("kind", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(5))  # group | tag
+    name: Mapped[str] = mapped_column(sa.String(64))
+
+
+client_label_links = sa.Table(
+    "client_label_links", db.metadata,
+    sa.Column("client_id", sa.ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("label_id", sa.ForeignKey("client_labels.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
+)

@@ -1,0 +1,357 @@
+"""/clients: find, open, record, edit in place; confidential sections behind the rules."""
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from crmweb.auth.models import User
+from crmweb.auth.permissions import (
+    ARCHIVE_GRANT,
+    CLIENTS_APPROVE_VIP,
+    CLIENTS_CREATE,
+    CLIENTS_EDIT,
+    CLIENTS_REASSIGN,
+    CLIENTS_RECORD,
+    CLIENTS_SET_TIER,
+    CLIENTS_VIEW,
+    require,
+)
+from crmweb.clients import bp, forms, labels, rules, services
+from crmweb.clients.models import ArchiveAccessRequest, Contact
+from crmweb.clients.sections import SECTIONS
+from crmweb.errors import DomainError
+from crmweb.extensions import db
+from crmweb.htmx import is_fragment_request, render
+from crmweb.timeutil import utcnow
+
+PAGE_SIZE = 30
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _filters() -> services.SearchFilters:
+    def choice(name, allowed):
+        value = request.args.get(name, "")
+        return value if value in allowed else ""
+
+    return services.SearchFilters(
+        query=request.args.get("q", "")[:100],
+        stage=choice("stage", rules.STAGES),
+        tier=choice("tier", rules.TIERS),
+        vip=choice("vip", labels.VIP_STATUS),
+        owner_id=_int_arg("owner"),
+        label_id=_int_arg("label"),
+        overdue=request.args.get("overdue") == "1",
+    )
+
+
+@bp.route("/clients")
+@require(CLIENTS_VIEW)
+def index():
+    filters = _filters()
+    page = services.search_clients(filters, _int_arg("page") or 1, PAGE_SIZE, utcnow())
+    return render("clients/index.html", "clients/_results.html", filters=filters, page=page,
+                  owners=services.assignable_owners(), all_labels=services.labels(), labels=labels,
+                  full_row=_full_row)
+
+
+def _full_row(client) -> bool:
+    return rules.sees_full_list_row(current_user.role, current_user.id, client.owner_id)
+
+
+@bp.route("/clients/new", methods=["GET", "POST"])
+@require(CLIENTS_CREATE)
+def new():
+    form = forms.NewClientForm()
+    if form.validate_on_submit():
+        values = form.values()
+        if not rules.TIER_SETTER_ROLES & {current_user.role}:
+            values["tier"] = "general"  # only a supervisor or above grades a client
+        client = services.create_client(current_user, values, utcnow())
+        flash(_("已建立客户档案：%(name)s", name=client.name), "success")
+        return redirect(url_for("clients.detail", client_id=client.id))
+    status = 422 if request.method == "POST" else 200
+    return render("clients/new.html", form=form, status_code=status)
+
+
+def _detail_context(client, **extra):
+    now = utcnow()
+    may_read = services.can_read_confidential(current_user, client, now)
+    confidential = services.read_confidential(current_user, client, now) if may_read else None
+    pending = db.session.scalar(
+        db.select(ArchiveAccessRequest.id).where(
+            ArchiveAccessRequest.client_id == client.id,
+            ArchiveAccessRequest.requester_id == current_user.id,
+            ArchiveAccessRequest.status == "pending")) if not may_read else None
+    context = dict(
+        client=client, sections=[s for s in SECTIONS.values() if s.applies_to(client)],
+        confidential=confidential, may_read=may_read, access_pending=pending is not None,
+        may_edit=services.can_edit(current_user, client), timeline=services.timeline(client),
+        labels=labels, interaction_form=_interaction_form(client), event_form=forms.EventForm(),
+        contact_form=forms.ContactForm(), reason_form=forms.ReasonForm(),
+        tier_form=forms.TierForm(tier=client.tier), owner_form=_owner_form(client),
+        labels_form=_labels_form(client), editing=None, section_form=None)
+    context.update(extra)
+    return context
+
+
+def _interaction_form(client, **kwargs):
+    form = forms.InteractionForm(**kwargs)
+    form.contact_id.choices = [SelectChoice("", "—")] + [SelectChoice(c.id, c.name)
+                                                         for c in client.contacts]
+    return form
+
+
+def _owner_form(client):
+    form = forms.OwnerForm(owner_id=client.owner_id)
+    form.owner_id.choices = [SelectChoice(u.id, u.display_name) for u in services.assignable_owners()]
+    return form
+
+
+def _labels_form(client):
+    return forms.LabelsForm(
+        groups="，".join(label.name for label in client.labels if label.kind == "group"),
+        tags="，".join(label.name for label in client.labels if label.kind == "tag"))
+
+
+@bp.route("/clients/<int:client_id>")
+@require(CLIENTS_VIEW)
+def detail(client_id):
+    client = services.get_client(client_id)
+    return render("clients/detail.html", **_detail_context(client))
+
+
+def _section_or_404(name):
+    section = SECTIONS.get(name)
+    if section is None:
+        abort(404)
+    return section
+
+
+def _render_section(client, section, form=None, status_code=200):
+    now = utcnow()
+    may_read = services.can_read_confidential(current_user, client, now)
+    source = client
+    if section.confidential:
+        source = services.read_confidential(current_user, client, now)
+    context = dict(client=client, section=section, source=source, section_form=form,
+                   editing=section.name if form else None, may_read=may_read,
+                   may_edit=services.can_edit(current_user, client), reason_form=forms.ReasonForm())
+    if not is_fragment_request():
+        return render("clients/detail.html", status_code=status_code,
+                      **_detail_context(client, editing=context["editing"], section_form=form))
+    return render("clients/detail.html", "clients/_section.html", status_code=status_code, **context)
+
+
+@bp.route("/clients/<int:client_id>/sections/<name>")
+@require(CLIENTS_VIEW)
+def section(client_id, name):
+    client = services.get_client(client_id)
+    return _render_section(client, _section_or_404(name))
+
+
+@bp.route("/clients/<int:client_id>/sections/<name>/edit")
+@require(CLIENTS_EDIT)
+def edit_section(client_id, name):
+    client = services.get_client(client_id)
+    section = _section_or_404(name)
+    services.require_edit(current_user, client)
+    source = services.read_confidential(current_user, client, utcnow()) if section.confidential else client
+    return _render_section(client, section, section.form(obj=source))
+
+
+@bp.route("/clients/<int:client_id>/sections/<name>", methods=["POST"])
+@require(CLIENTS_EDIT)
+def save_section(client_id, name):
+    client = services.get_client(client_id)
+    section = _section_or_404(name)
+    services.require_edit(current_user, client)
+    form = section.form()
+    if not form.validate_on_submit():
+        return _render_section(client, section, form, status_code=422)
+    changed = services.update_fields(current_user, client, form.values(), section.confidential, utcnow())
+    if changed:
+        flash(_("已保存“%(section)s”。", section=section.title), "success")
+    if not is_fragment_request():
+        return redirect(url_for("clients.detail", client_id=client.id))
+    return _render_section(client, section)
+
+
+@bp.route("/clients/<int:client_id>/contacts", methods=["POST"])
+@bp.route("/clients/<int:client_id>/contacts/<int:contact_id>", methods=["POST"])
+@require(CLIENTS_EDIT)
+def save_contact(client_id, contact_id=None):
+    client = services.get_client(client_id)
+    contact = None
+    if contact_id is not None:
+        contact = db.session.get(Contact, contact_id)
+        if contact is None or contact.client_id != client.id:
+            abort(404)
+    form = forms.ContactForm()
+    if not form.validate_on_submit():
+        return render("clients/detail.html", status_code=422,
+                      **_detail_context(client, contact_form=form, contact_editing=contact_id or "new"))
+    services.save_contact(current_user, client, contact, form.values(), utcnow())
+    flash(_("已保存联系人 %(name)s。", name=form.name.data), "success")
+    return redirect(url_for("clients.detail", client_id=client.id, _anchor="contacts"))
+
+
+@bp.route("/clients/<int:client_id>/contacts/<int:contact_id>/edit")
+@require(CLIENTS_EDIT)
+def edit_contact(client_id, contact_id):
+    client = services.get_client(client_id)
+    services.require_edit(current_user, client)
+    contact = db.session.get(Contact, contact_id)
+    if contact is None or contact.client_id != client.id:
+        abort(404)
+    return render("clients/detail.html", **_detail_context(
+        client, contact_form=forms.ContactForm(obj=contact), contact_editing=contact.id))
+
+
+@bp.route("/clients/<int:client_id>/interactions", methods=["POST"])
+@require(CLIENTS_RECORD)
+def record_interaction(client_id):
+    client = services.get_client(client_id)
+    form = _interaction_form(client)
+    if not form.validate_on_submit():
+        return render("clients/detail.html", status_code=422,
+                      **_detail_context(client, interaction_form=form, recording="interaction"))
+    values = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    values["occurred_at"] = _local_to_utc(values["occurred_at"])
+    services.record_interaction(current_user, client, values, utcnow())
+    flash(_("已记录交流。"), "success")
+    return redirect(url_for("clients.detail", client_id=client.id, _anchor="timeline"))
+
+
+@bp.route("/clients/<int:client_id>/events", methods=["POST"])
+@require(CLIENTS_RECORD)
+def record_event(client_id):
+    client = services.get_client(client_id)
+    form = forms.EventForm()
+    if not form.validate_on_submit():
+        return render("clients/detail.html", status_code=422,
+                      **_detail_context(client, event_form=form, recording="event"))
+    values = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    values["occurred_at"] = _local_to_utc(values["occurred_at"])
+    services.record_event(current_user, client, values, utcnow())
+    flash(_("已记录事件。"), "success")
+    return redirect(url_for("clients.detail", client_id=client.id, _anchor="timeline"))
+
+
+def _local_to_utc(naive_local):
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+    return naive_local.replace(tzinfo=ZoneInfo(current_app.config["TZ_NAME"]))
+
+
+@bp.route("/clients/<int:client_id>/tier", methods=["POST"])
+@require(CLIENTS_SET_TIER)
+def set_tier(client_id):
+    client = services.get_client(client_id)
+    form = forms.TierForm()
+    if not form.validate_on_submit():
+        raise DomainError(_("请选择有效的客户等级。"), status_code=422)
+    services.set_tier(current_user, client, form.tier.data, utcnow())
+    flash(_("客户等级已改为 %(tier)s。", tier=labels.TIER[form.tier.data]), "success")
+    return redirect(url_for("clients.detail", client_id=client.id))
+
+
+@bp.route("/clients/<int:client_id>/vip/apply", methods=["POST"])
+@require(CLIENTS_EDIT)
+def apply_vip(client_id):
+    client = services.get_client(client_id)
+    form = forms.ReasonForm()
+    if not form.validate_on_submit():
+        raise DomainError(_("请填写申请 VIP 的理由。"), status_code=422)
+    services.apply_for_vip(current_user, client, form.reason.data, utcnow())
+    flash(_("已提交 VIP 申请，等待经理审批。"), "success")
+    return redirect(url_for("clients.detail", client_id=client.id))
+
+
+@bp.route("/clients/<int:client_id>/vip/<decision>", methods=["POST"])
+@require(CLIENTS_APPROVE_VIP)
+def decide_vip(client_id, decision):
+    if decision not in ("approve", "refuse"):
+        abort(404)
+    client = services.get_client(client_id)
+    services.decide_vip(current_user, client, decision == "approve", utcnow())
+    flash(_("已批准 VIP。") if decision == "approve" else _("已拒绝 VIP 申请。"), "success")
+    return redirect(url_for("clients.detail", client_id=client.id))
+
+
+@bp.route("/clients/<int:client_id>/owner", methods=["POST"])
+@require(CLIENTS_REASSIGN)
+def reassign_owner(client_id):
+    client = services.get_client(client_id)
+    form = _owner_form(client)
+    owner = db.session.get(User, form.owner_id.data) if form.validate_on_submit() else None
+    if owner is None:
+        raise DomainError(_("请选择负责人。"), status_code=422)
+    services.reassign_owner(current_user, client, owner, utcnow())
+    flash(_("负责人已改为 %(name)s。", name=owner.display_name), "success")
+    return redirect(url_for("clients.detail", client_id=client.id))
+
+
+@bp.route("/clients/<int:client_id>/labels", methods=["POST"])
+@require(CLIENTS_EDIT)
+def set_labels(client_id):
+    client = services.get_client(client_id)
+    form = forms.LabelsForm()
+    if not form.validate_on_submit():
+        raise DomainError(_("分组或标签太长。"), status_code=422)
+    split = lambda text: (text or "").replace("，", ",").split(",")  # noqa: E731
+    services.set_labels(current_user, client, {"group": split(form.groups.data),
+                                               "tag": split(form.tags.data)}, utcnow())
+    flash(_("已更新分组和标签。"), "success")
+    return redirect(url_for("clients.detail", client_id=client.id))
+
+
+@bp.route("/clients/<int:client_id>/access-requests", methods=["POST"])
+@require(CLIENTS_VIEW)
+def request_access(client_id):
+    client = services.get_client(client_id)
+    form = forms.ReasonForm()
+    if not form.validate_on_submit():
+        raise DomainError(_("请填写查阅理由。"), status_code=422)
+    services.request_archive_access(current_user, client, form.reason.data, utcnow())
+    flash(_("已提交查阅申请，经理批准后即可查阅。"), "success")
+    return redirect(url_for("clients.detail", client_id=client.id))
+
+
+@bp.route("/clients/access-requests")
+@require(ARCHIVE_GRANT)
+def access_requests():
+    status = request.args.get("status", "pending")
+    status = status if status in labels.ACCESS_STATUS else ""
+    return render("clients/access_requests.html", requests=services.access_requests(status or None),
+                  status=status, labels=labels, form=forms.AccessDecisionForm(), now=utcnow())
+
+
+def _access_request_or_404(request_id) -> ArchiveAccessRequest:
+    access_request = db.session.get(ArchiveAccessRequest, request_id)
+    if access_request is None:
+        abort(404)
+    return access_request
+
+
+@bp.route("/clients/access-requests/<int:request_id>/<decision>", methods=["POST"])
+@require(ARCHIVE_GRANT)
+def decide_access(request_id, decision):
+    access_request = _access_request_or_404(request_id)
+    if decision == "revoke":
+        services.revoke_grant(current_user, access_request, utcnow())
+        flash(_("已撤销授权。"), "success")
+        return redirect(url_for("clients.access_requests", status="approved"))
+    if decision not in ("approve", "refuse"):
+        abort(404)
+    form = forms.AccessDecisionForm()
+    if not form.validate_on_submit():
+        raise DomainError(_("授权天数为 1 到 90 天。"), status_code=422)
+    services.decide_access_request(current_user, access_request, decision == "approve",
+                                   form.days.data or 7, form.note.data, utcnow())
+    flash(_("已批准查阅申请。") if decision == "approve" else _("已拒绝查阅申请。"), "success")
+    return redirect(url_for("clients.access_requests"))

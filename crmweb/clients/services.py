@@ -1,0 +1,426 @@
+"""Use cases of the client archive: take the actor and `now`, check the rules, persist, audit."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from crmweb.auth.audit import record_audit
+from crmweb.auth.models import User
+from crmweb.auth.permissions import CLIENTS_VIEW, role_can
+from crmweb.clients import rules
+from crmweb.clients.models import (
+    ArchiveAccessRequest,
+    Client,
+    ClientConfidential,
+    ClientLabel,
+    ClientSearchKey,
+    Contact,
+    Interaction,
+    ServiceEvent,
+    client_label_links,
+)
+from crmweb.errors import DomainError
+from crmweb.extensions import db
+from crmweb.settings import get_setting
+
+SEARCH_CANDIDATE_CAP = 2000
+
+
+class NotAllowed(DomainError):
+    status_code = 403
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def get_client(client_id: int) -> Client:
+    client = db.session.get(Client, client_id)
+    if client is None:
+        raise DomainError(_("找不到该客户。"), status_code=404)
+    return client
+
+
+def has_active_grant(user_id: int, client_id: int, now: datetime) -> bool:
+    return db.session.scalar(
+        sa.select(sa.func.count(ArchiveAccessRequest.id)).where(
+            ArchiveAccessRequest.client_id == client_id,
+            ArchiveAccessRequest.requester_id == user_id,
+            ArchiveAccessRequest.status == "approved",
+            ArchiveAccessRequest.expires_at > now)) > 0
+
+
+def can_read_confidential(actor: User, client: Client, now: datetime) -> bool:
+    if rules.may_read_confidential(actor.role, actor.id, client.owner_id, False):
+        return True
+    return has_active_grant(actor.id, client.id, now)
+
+
+def can_edit(actor: User, client: Client) -> bool:
+    return role_can(actor.role, "clients.edit") and rules.may_edit_archive(
+        actor.role, actor.id, client.owner_id)
+
+
+def _require_confidential(actor: User, client: Client, now: datetime, purpose: str) -> None:
+    if not can_read_confidential(actor, client, now):
+        record_audit("archive.denied", target_type="client", target_id=client.id, detail=purpose)
+        raise NotAllowed(_("客户档案的保密部分仅限总监、经理和客户负责人查阅，请先申请查阅。"))
+
+
+def _confidential_row(client: Client) -> ClientConfidential:
+    return db.session.get(ClientConfidential, client.id) or ClientConfidential(client_id=client.id)
+
+
+def read_confidential(actor: User, client: Client, now: datetime) -> ClientConfidential:
+    """The confidential sections, the read audited; NotAllowed unless the actor may read them."""
+    _require_confidential(actor, client, now, "view")
+    record_audit("archive.viewed", target_type="client", target_id=client.id, now=now)
+    return _confidential_row(client)
+
+
+@dataclass
+class SearchFilters:
+    query: str = ""
+    stage: str = ""
+    tier: str = ""
+    vip: str = ""          # "" | "vip" | "eligible"
+    owner_id: int | None = None
+    label_id: int | None = None
+    overdue: bool = False
+
+
+@dataclass
+class SearchPage:
+    rows: list
+    number: int
+    size: int
+    total: int
+    capped: bool
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def overdue_before(stage: str, now: datetime) -> datetime:
+    """Stay in touch: prospects at least weekly, customers at least monthly."""
+    return now - (timedelta(days=7) if stage == "prospect" else timedelta(days=30))
+
+
+def search_clients(filters: SearchFilters, page_number: int, page_size: int, now: datetime) -> SearchPage:
+    """Clients matching the filters, best matches first, one page of them.
+
+    A typed query is answered from the search keys by one index range scan, capped, so that a
+    one-letter query costs no more than a precise one; `capped` says the list is not complete.
+    """
+    query = sa.select(Client).options(selectinload(Client.contacts))
+    capped = False
+    prefix = rules.search_prefix(filters.query)
+    if prefix:
+        matches = (sa.select(ClientSearchKey.client_id, ClientSearchKey.weight)
+                   .where(ClientSearchKey.key >= prefix, ClientSearchKey.key < prefix + "\U0010ffff")
+                   .limit(SEARCH_CANDIDATE_CAP).subquery())
+        best = (sa.select(matches.c.client_id, sa.func.min(matches.c.weight).label("weight"))
+                .group_by(matches.c.client_id).subquery())
+        capped = db.session.scalar(sa.select(sa.func.count()).select_from(matches)) >= SEARCH_CANDIDATE_CAP
+        query = query.join(best, best.c.client_id == Client.id).order_by(
+            best.c.weight, Client.sort_key, Client.id)
+    else:
+        query = query.order_by(Client.sort_key, Client.id)
+    if filters.stage:
+        query = query.where(Client.stage == filters.stage)
+    if filters.tier:
+        query = query.where(Client.tier == filters.tier)
+    if filters.vip:
+        query = query.where(Client.vip_status == filters.vip)
+    if filters.owner_id:
+        query = query.where(Client.owner_id == filters.owner_id)
+    if filters.label_id:
+        query = query.where(Client.id.in_(sa.select(client_label_links.c.client_id)
+                                          .where(client_label_links.c.label_id == filters.label_id)))
+    if filters.overdue:
+        query = query.where(Client.stage != "lost", sa.or_(
+            Client.last_contact_at.is_(None),
+            sa.and_(Client.stage == "prospect", Client.last_contact_at < overdue_before("prospect", now)),
+            sa.and_(Client.stage != "prospect", Client.last_contact_at < overdue_before("customer", now))))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(
+        query.order_by(None).options().with_only_columns(Client.id).subquery()))
+    number = min(max(1, page_number), max(1, -(-total // page_size)))
+    rows = db.session.scalars(query.limit(page_size).offset((number - 1) * page_size)).unique().all()
+    return SearchPage(rows=rows, number=number, size=page_size, total=total, capped=capped)
+
+
+def timeline(client: Client, limit: int = 100) -> list:
+    """Interactions and purchase/service events, newest first, as one list."""
+    interactions = db.session.scalars(
+        sa.select(Interaction).where(Interaction.client_id == client.id)
+        .options(selectinload(Interaction.author), selectinload(Interaction.contact))
+        .order_by(Interaction.occurred_at.desc()).limit(limit)).all()
+    events = db.session.scalars(
+        sa.select(ServiceEvent).where(ServiceEvent.client_id == client.id)
+        .options(selectinload(ServiceEvent.author))
+        .order_by(ServiceEvent.occurred_at.desc()).limit(limit)).all()
+    return sorted([*interactions, *events], key=lambda item: item.occurred_at, reverse=True)[:limit]
+
+
+def labels(kind: str | None = None) -> list[ClientLabel]:
+    query = sa.select(ClientLabel).order_by(ClientLabel.kind, ClientLabel.name)
+    if kind:
+        query = query.where(ClientLabel.kind == kind)
+    return db.session.scalars(query).all()
+
+
+def assignable_owners() -> list[User]:
+    """People who can own clients: active staff whose role may view clients."""
+    users = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.display_name))
+    return [user for user in users if role_can(user.role, CLIENTS_VIEW)]
+
+
+# --- the search index ---------------------------------------------------------------------------
+
+def reindex_client(client: Client) -> None:
+    """Rewrite the client's sort key and search keys from its name and contacts (same transaction)."""
+    client.sort_key = rules.sort_key(client.name, client.kind)
+    db.session.flush()
+    contacts = db.session.scalars(sa.select(Contact).where(Contact.client_id == client.id)).all()
+    keys = rules.search_keys(client.name, client.kind, [
+        rules.ContactKeys(c.name, c.mobile, c.phone, c.email) for c in contacts])
+    db.session.execute(sa.delete(ClientSearchKey).where(ClientSearchKey.client_id == client.id))
+    if keys:
+        db.session.execute(sa.insert(ClientSearchKey), [
+            {"client_id": client.id, "key": key, "weight": weight} for key, weight in keys])
+
+
+# --- changing the archive -------------------------------------------------------------------------
+
+def require_edit(actor: User, client: Client) -> None:
+    if not can_edit(actor, client):
+        raise NotAllowed(_("只有客户负责人、主管、经理和总监可以修改客户档案。"))
+
+
+def create_client(actor: User, values: dict, now: datetime) -> Client:
+    client = Client(created_at=now, updated_at=now, owner_id=values.pop("owner_id", None) or actor.id,
+                    **values)
+    db.session.add(client)
+    db.session.flush()
+    reindex_client(client)
+    record_audit("client.created", target_type="client", target_id=client.id, actor=actor, now=now)
+    db.session.commit()
+    return client
+
+
+def update_fields(actor: User, client: Client, values: dict, confidential: bool, now: datetime) -> list[str]:
+    """Change one section; returns the names of the fields that changed (never their values)."""
+    require_edit(actor, client)
+    if confidential:
+        _require_confidential(actor, client, now, "change")
+        target = _confidential_row(client)
+        db.session.add(target)
+    else:
+        target = client
+    changed = [name for name, value in values.items() if getattr(target, name) != value]
+    for name in changed:
+        setattr(target, name, values[name])
+    if changed:
+        client.updated_at = now
+        if "name" in changed or "kind" in changed:
+            reindex_client(client)
+        record_audit("archive.changed" if confidential else "client.changed", target_type="client",
+                     target_id=client.id, detail=",".join(changed), actor=actor, now=now)
+    db.session.commit()
+    return changed
+
+
+def save_contact(actor: User, client: Client, contact: Contact | None, values: dict,
+                 now: datetime) -> Contact:
+    require_edit(actor, client)
+    if contact is None:
+        contact = Contact(client_id=client.id, created_at=now)
+        db.session.add(contact)
+    for name, value in values.items():
+        setattr(contact, name, value)
+    client.updated_at = now
+    reindex_client(client)
+    record_audit("contact.saved", target_type="client", target_id=client.id,
+                 detail=f"contact={contact.id}", actor=actor, now=now)
+    db.session.commit()
+    return contact
+
+
+def record_interaction(actor: User, client: Client, values: dict, now: datetime) -> Interaction:
+    """One touch with the client (later issues hang callbacks on this)."""
+    if values.get("contact_id") and not any(c.id == values["contact_id"] for c in client.contacts):
+        raise DomainError(_("联系人不属于该客户。"), status_code=422)
+    interaction = Interaction(client_id=client.id, author_id=actor.id, created_at=now, **values)
+    db.session.add(interaction)
+    if client.last_contact_at is None or interaction.occurred_at > client.last_contact_at:
+        client.last_contact_at = interaction.occurred_at
+    db.session.commit()
+    return interaction
+
+
+def record_event(actor: User, client: Client, values: dict, now: datetime) -> ServiceEvent:
+    """A purchase or service event; a sale updates the dealings and the VIP eligibility."""
+    event = ServiceEvent(client_id=client.id, author_id=actor.id, created_at=now, **values)
+    db.session.add(event)
+    if event.kind == "sale" and event.amount:
+        dealings = _confidential_row(client)
+        db.session.add(dealings)
+        dealings.total_purchases = (dealings.total_purchases or Decimal(0)) + event.amount
+        dealings.largest_purchase = max(dealings.largest_purchase or Decimal(0), event.amount)
+        if client.stage == "prospect":
+            client.stage = "customer"
+        db.session.flush()
+        _refresh_vip_eligibility(client)
+    record_audit("client.event_recorded", target_type="client", target_id=client.id,
+                 detail=event.kind, actor=actor, now=now)
+    db.session.commit()
+    return event
+
+
+def _refresh_vip_eligibility(client: Client) -> None:
+    if client.vip_status != "none":
+        return
+    sales = db.session.execute(sa.select(ServiceEvent.occurred_at, ServiceEvent.amount, ServiceEvent.high_end)
+                               .where(ServiceEvent.client_id == client.id, ServiceEvent.kind == "sale",
+                                      ServiceEvent.amount.is_not(None))).all()
+    reason = rules.vip_eligibility(
+        [rules.Purchase(*row) for row in sales], get_setting("vip.single_purchase_min"),
+        get_setting("vip.monthly_purchase_min"), ZoneInfo(current_app.config["TZ_NAME"]))
+    if reason:
+        client.vip_status, client.vip_reason = "eligible", reason
+
+
+def set_tier(actor: User, client: Client, tier: str, now: datetime) -> None:
+    if not role_can(actor.role, "clients.set_tier"):
+        raise NotAllowed(_("只有主管、经理和总监可以调整客户等级。"))
+    old, client.tier = client.tier, tier
+    client.updated_at = now
+    record_audit("client.tier_changed", target_type="client", target_id=client.id,
+                 detail=f"{old}->{tier}", actor=actor, now=now)
+    db.session.commit()
+
+
+def apply_for_vip(actor: User, client: Client, reason: str, now: datetime) -> None:
+    require_edit(actor, client)
+    if client.vip_status == "vip":
+        raise DomainError(_("该客户已是 VIP。"))
+    client.vip_status, client.vip_reason = "applied", f"manual:{reason}"
+    record_audit("client.vip_applied", target_type="client", target_id=client.id, actor=actor, now=now)
+    db.session.commit()
+
+
+def decide_vip(actor: User, client: Client, approve: bool, now: datetime) -> None:
+    if not role_can(actor.role, "clients.approve_vip"):
+        raise NotAllowed(_("只有经理和总监可以审批 VIP。"))
+    if client.vip_status not in ("eligible", "applied"):
+        raise DomainError(_("该客户没有待审批的 VIP 申请。"))
+    if approve:
+        client.vip_status, client.vip_since = "vip", now.astimezone(
+            ZoneInfo(current_app.config["TZ_NAME"])).date()
+    else:
+        client.vip_status, client.vip_reason = "none", None
+    record_audit("client.vip_approved" if approve else "client.vip_refused", target_type="client",
+                 target_id=client.id, actor=actor, now=now)
+    db.session.commit()
+
+
+def reassign_owner(actor: User, client: Client, owner: User, now: datetime) -> None:
+    if not role_can(actor.role, "clients.reassign"):
+        raise NotAllowed(_("只有经理和总监可以更换客户负责人。"))
+    if not owner.active or not role_can(owner.role, CLIENTS_VIEW):
+        raise DomainError(_("所选人员不能负责客户。"), status_code=422)
+    old = client.owner_id
+    client.owner_id = owner.id
+    client.updated_at = now
+    record_audit("client.owner_changed", target_type="client", target_id=client.id,
+                 detail=f"{old}->{owner.id}", actor=actor, now=now)
+    db.session.commit()
+
+
+def set_labels(actor: User, client: Client, names: dict[str, list[str]], now: datetime) -> None:
+    """Replace the client's groups and tags by name, creating new labels as needed."""
+    require_edit(actor, client)
+    chosen = []
+    for kind, kind_names in names.items():
+        for name in dict.fromkeys(n.strip() for n in kind_names if n.strip()):
+            label = db.session.scalar(sa.select(ClientLabel).where(ClientLabel.kind == kind,
+                                                                   ClientLabel.name == name[:64]))
+            if label is None:
+                label = ClientLabel(kind=kind, name=name[:64])
+                db.session.add(label)
+            chosen.append(label)
+    client.labels = chosen
+    record_audit("client.labels_changed", target_type="client", target_id=client.id, actor=actor, now=now)
+    db.session.commit()
+
+
+# --- access to the confidential sections ---------------------------------------------------------
+
+def request_archive_access(actor: User, client: Client, reason: str, now: datetime) -> ArchiveAccessRequest:
+    if can_read_confidential(actor, client, now):
+        raise DomainError(_("您已可以查阅该客户的保密档案。"))
+    pending = db.session.scalar(sa.select(ArchiveAccessRequest).where(
+        ArchiveAccessRequest.client_id == client.id, ArchiveAccessRequest.requester_id == actor.id,
+        ArchiveAccessRequest.status == "pending"))
+    if pending:
+        raise DomainError(_("您已提交过申请，请等待经理审批。"))
+    request = ArchiveAccessRequest(client_id=client.id, requester_id=actor.id, reason=reason,
+                                   status="pending", created_at=now,
+                                   days=get_setting("archive.grant_days"))
+    db.session.add(request)
+    db.session.flush()
+    record_audit("archive.access_requested", target_type="client", target_id=client.id,
+                 detail=f"request={request.id}", actor=actor, now=now)
+    db.session.commit()
+    return request
+
+
+def decide_access_request(actor: User, request: ArchiveAccessRequest, approve: bool, days: int,
+                          note: str | None, now: datetime) -> None:
+    if not role_can(actor.role, "archive.grant"):
+        raise NotAllowed(_("只有经理可以审批查阅申请。"))
+    if request.status != "pending":
+        raise DomainError(_("该申请已处理。"))
+    if request.requester_id == actor.id:
+        raise NotAllowed(_("不能审批自己的申请。"))
+    request.status = "approved" if approve else "refused"
+    request.decided_by_id, request.decided_at, request.decision_note = actor.id, now, note
+    if approve:
+        request.days = days
+        request.expires_at = now + timedelta(days=days)
+    record_audit("archive.access_granted" if approve else "archive.access_refused",
+                 target_type="client", target_id=request.client_id,
+                 detail=f"request={request.id} days={days if approve else 0}", actor=actor, now=now)
+    db.session.commit()
+
+
+def revoke_grant(actor: User, request: ArchiveAccessRequest, now: datetime) -> None:
+    if not role_can(actor.role, "archive.grant"):
+        raise NotAllowed(_("只有经理可以撤销查阅授权。"))
+    if request.status != "approved":
+        raise DomainError(_("只能撤销已批准的授权。"))
+    request.status, request.expires_at = "revoked", now
+    record_audit("archive.access_revoked", target_type="client", target_id=request.client_id,
+                 detail=f"request={request.id}", actor=actor, now=now)
+    db.session.commit()
+
+
+def access_requests(status: str | None = None) -> list[ArchiveAccessRequest]:
+    query = (sa.select(ArchiveAccessRequest)
+             .options(selectinload(ArchiveAccessRequest.client), selectinload(ArchiveAccessRequest.requester))
+             .order_by(ArchiveAccessRequest.created_at.desc()).limit(200))
+    if status:
+        query = query.where(ArchiveAccessRequest.status == status)
+    return db.session.scalars(query).all()

@@ -1,0 +1,117 @@
+"""Archive rules without an app: pinyin, phones, search keys, VIP, who may see and edit."""
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from crmweb.clients import rules
+from crmweb.clients.names import pinyin_forms
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize("name, person, expected", [
+    ("徐州华通", False, ("xuzhouhuatong", "xzht")),
+    ("曾小明", True, ("zengxiaoming", "zxm")),
+    ("单田芳", True, ("shantianfang", "stf")),
+    ("仇英", True, ("qiuying", "qy")),
+    ("尉迟恭", True, ("yuchigong", "ycg")),
+    ("重庆长安", False, ("chongqingchangan", "cqca")),
+    ("ＡＢＣ 公司", False, ("abcgongsi", "ags")),
+])
+def test_pinyin_keys(name, person, expected):
+    assert pinyin_forms(name, person) == expected
+
+
+def test_company_names_keep_the_ordinary_reading_of_surname_characters():
+    assert pinyin_forms("曾经科技", person=False)[0] == "cengjingkeji"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("+86 138 1234 5678", "+8613812345678"),
+    ("138-1234-5678", "+8613812345678"),
+    ("８６１３８１２３４５６７８", "+8613812345678"),
+    ("0516-83881234", "+8651683881234"),
+    ("+1 650 253 0000", "+16502530000"),
+])
+def test_phone_numbers_are_normalised_to_e164(raw, expected):
+    assert rules.normalise_phone(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["12345", "138123456789", "电话", ""])
+def test_invalid_phone_numbers_are_refused(raw):
+    with pytest.raises(rules.InvalidPhone):
+        rules.normalise_phone(raw)
+
+
+def test_phones_are_shown_the_way_people_read_them():
+    assert rules.display_phone("+8613812345678") == "138 1234 5678"
+
+
+def test_search_keys_cover_infix_pinyin_contacts_and_phone_tail():
+    keys = dict(rules.search_keys("徐州华通机械有限公司", "company", [
+        rules.ContactKeys("曾小明", "+8613812345678", None, "zeng@huatong.cn")]))
+    for key in ("徐州华通机械有限公司", "华通机械有限公司", "xzhtjxyxgs", "xuzhouhuatongjixieyouxia",
+                "huatongjixieyouxiangongs", "htjxyxgs", "曾小明", "zengxiaoming", "zxm",
+                "13812345678", "5678", "zeng@huatong.cn"):
+        assert key in keys, key
+    assert keys["徐州华通机械有限公司"] < keys["华通机械有限公司"] < keys["13812345678"]
+
+
+def test_search_prefix_folds_the_query_like_the_keys():
+    assert rules.search_prefix(" XZHT ") == "xzht"
+    assert rules.search_prefix("+86 138-1234") == "1381234"
+    assert rules.search_prefix("５６７８") == "5678"
+
+
+def purchase(day, amount, high_end=False, month=3):
+    return rules.Purchase(datetime(2026, month, day, 2, 0, tzinfo=UTC), Decimal(amount), high_end)
+
+
+def test_one_high_end_purchase_of_ten_thousand_makes_a_client_vip_eligible():
+    reason = rules.vip_eligibility([purchase(1, 10000, high_end=True)], Decimal(10000),
+                                   Decimal(20000), SHANGHAI)
+    assert reason.startswith("single:")
+
+
+def test_ten_thousand_of_ordinary_products_is_not_enough():
+    assert rules.vip_eligibility([purchase(1, 10000)], Decimal(10000), Decimal(20000), SHANGHAI) is None
+
+
+def test_twenty_thousand_within_one_calendar_month_makes_a_client_vip_eligible():
+    reason = rules.vip_eligibility([purchase(3, 12000), purchase(28, 8000)], Decimal(10000),
+                                   Decimal(20000), SHANGHAI)
+    assert reason == "monthly:2026-03:20000"
+
+
+def test_purchases_in_two_months_do_not_add_up():
+    purchases = [purchase(20, 12000, month=3), purchase(2, 12000, month=4)]
+    assert rules.vip_eligibility(purchases, Decimal(10000), Decimal(20000), SHANGHAI) is None
+
+
+def test_the_calendar_month_is_shanghais():
+    # 2026-03-31 17:00 UTC is already 1 April in Shanghai.
+    late = rules.Purchase(datetime(2026, 3, 31, 17, 0, tzinfo=UTC), Decimal(12000), False)
+    april = rules.Purchase(datetime(2026, 4, 10, 2, 0, tzinfo=UTC), Decimal(8000), False)
+    assert rules.vip_eligibility([late, april], Decimal(10000), Decimal(20000), SHANGHAI) == \
+        "monthly:2026-04:20000"
+
+
+@pytest.mark.parametrize("role, own, grant, expected", [
+    ("director", False, False, True), ("manager", False, False, True),
+    ("supervisor", False, False, False), ("specialist", True, False, True),
+    ("specialist", False, False, False), ("specialist", False, True, True),
+    ("service", False, False, False), ("admin", False, False, False),
+])
+def test_who_reads_the_confidential_sections(role, own, grant, expected):
+    assert rules.may_read_confidential(role, 5, 5 if own else 9, grant) is expected
+
+
+@pytest.mark.parametrize("role, own, expected", [
+    ("director", False, True), ("manager", False, True), ("supervisor", False, True),
+    ("specialist", True, True), ("specialist", False, False), ("sales", False, False),
+    ("service", False, False),
+])
+def test_who_changes_an_archive(role, own, expected):
+    assert rules.may_edit_archive(role, 5, 5 if own else 9) is expected

@@ -1,0 +1,94 @@
+"""Finding a client fast: name, infix, pinyin, initials, contact, phone tail, email; filters."""
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from crmweb.clients.models import Client
+from crmweb.extensions import db
+from crmweb.timeutil import utcnow
+from tests.clients.helpers import make_client
+from tests.conftest import gen_user, log_in
+
+
+@pytest.fixture
+def archive(app, client):
+    manager = gen_user(app, "manager")
+    owner = gen_user(app, "specialist")
+    ids = {
+        "huatong": make_client(app, owner, "徐州华通机械有限公司", contacts=[
+            {"name": "曾小明", "mobile": "+8613812345678", "email": "zeng@huatong.cn"}]),
+        "jinling": make_client(app, owner, "南京金陵电子科技股份有限公司", tier="key", contacts=[
+            {"name": "单丽华", "mobile": "+8613900001111"}]),
+        "hengrun": make_client(app, manager, "苏州恒润纺织有限公司", stage="prospect"),
+    }
+    log_in(client, manager.username)
+    return ids
+
+
+def found(client, query, **filters) -> list[int]:
+    response = client.get("/clients", query_string={"q": query, **filters},
+                          headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    return [int(pk) for pk in re.findall(r'id="client-(\d+)"', page)]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("徐州华通", "huatong"), ("华通", "huatong"), ("xzht", "huatong"), ("XZHT", "huatong"),
+    ("xuzhouhuatong", "huatong"), ("huatong", "huatong"), ("曾小明", "huatong"), ("zxm", "huatong"),
+    ("zengxiaoming", "huatong"), ("5678", "huatong"), ("138 1234 5678", "huatong"),
+    ("zeng@huatong", "huatong"), ("shanlihua", "jinling"), ("金陵", "jinling"), ("1111", "jinling"),
+    ("恒润", "hengrun"),
+])
+def test_search_finds_the_client(archive, client, query, expected):
+    assert found(client, query) == [archive[expected]]
+
+
+def test_search_with_nothing_matching_says_so(archive, client):
+    response = client.get("/clients?q=不存在的公司", headers={"HX-Request": "true"})
+    assert "没有找到符合条件的客户" in response.get_data(as_text=True)
+
+
+def test_a_name_match_ranks_before_a_contact_match(app, archive, client):
+    owner = gen_user(app, "sales")
+    named = make_client(app, owner, "小明贸易有限公司")
+    assert found(client, "小明") == [named, archive["huatong"]]
+
+
+def test_filters_by_stage_tier_and_owner(archive, client, app):
+    assert found(client, "", stage="prospect") == [archive["hengrun"]]
+    assert found(client, "", tier="key") == [archive["jinling"]]
+    with app.app_context():
+        owner_id = db.session.get(Client, archive["huatong"]).owner_id
+    assert sorted(found(client, "", owner=owner_id)) == sorted([archive["huatong"], archive["jinling"]])
+
+
+def test_overdue_for_contact_lists_clients_not_contacted_in_time(app, archive, client):
+    with app.app_context():
+        db.session.execute(sa.update(Client).where(Client.id == archive["huatong"])
+                           .values(last_contact_at=utcnow() - timedelta(days=3)))
+        db.session.execute(sa.update(Client).where(Client.id == archive["hengrun"])
+                           .values(last_contact_at=utcnow() - timedelta(days=8)))
+        db.session.commit()
+    # huatong (customer, 3 days) is fine; hengrun (prospect, 8 days) and jinling (never) are overdue
+    assert sorted(found(client, "", overdue="1")) == sorted([archive["hengrun"], archive["jinling"]])
+
+
+def test_search_page_is_a_full_page_with_the_query_when_opened_directly(archive, client):
+    page = client.get("/clients?q=华通").get_data(as_text=True)
+    assert "<html" in page and 'value="华通"' in page and f'id="client-{archive["huatong"]}"' in page
+
+
+def test_garbage_in_the_url_is_ignored_not_an_error(archive, client):
+    response = client.get("/clients?stage=evil&tier=%27&page=-3&owner=abc&q=" + "x" * 5000)
+    assert response.status_code == 200
+
+
+def test_reception_and_admin_cannot_search_clients(app):
+    for role in ("reception", "admin"):
+        viewer = app.test_client()
+        user = gen_user(app, role)
+        log_in(viewer, user.username)
+        assert viewer.get("/clients?q=华通").status_code == 403
