@@ -29,6 +29,11 @@ def optional_text(max_length: int = 200):
     return [Optional(), Length(max=max_length, message=_l("最多 %(max)d 个字符。"))]
 
 
+def optional_choice(label, mapping) -> SelectField:
+    """A select whose blank option ("—") is a valid answer, also when the field is not sent."""
+    return SelectField(label, choices=labels.choices(mapping, blank=True), default="")
+
+
 def _blank_to_none(value):
     return value.strip() if isinstance(value, str) and value.strip() else None
 
@@ -61,10 +66,9 @@ class BasicsForm(ArchiveForm):
 
 
 class CommunicationForm(ArchiveForm):
-    communication_channel = SelectField(_l("沟通渠道"), choices=labels.choices(labels.CHANNEL, blank=True))
-    contact_frequency = SelectField(_l("沟通频率"), choices=labels.choices(labels.FREQUENCY, blank=True))
-    relationship_potential = SelectField(_l("关系潜力"),
-                                         choices=labels.choices(labels.POTENTIAL, blank=True))
+    communication_channel = optional_choice(_l("沟通渠道"), labels.CHANNEL)
+    contact_frequency = optional_choice(_l("沟通频率"), labels.FREQUENCY)
+    relationship_potential = optional_choice(_l("关系潜力"), labels.POTENTIAL)
     satisfaction = IntegerField(_l("满意度（1–5）"), validators=[Optional(), NumberRange(
         min=1, max=5, message=_l("满意度为 1 到 5。"))])
 
@@ -118,8 +122,7 @@ class ContactForm(ArchiveForm):
     email = StringField(_l("邮箱"), validators=[Optional(), Email(_l("邮箱格式不正确。")), Length(max=254)],
                         filters=[lambda v: v.strip().lower() if v else v])
     address = StringField(_l("地址"), validators=optional_text())
-    birthday_calendar = SelectField(_l("生日历法"), choices=labels.choices(labels.BIRTHDAY_CALENDAR,
-                                                                          blank=True))
+    birthday_calendar = optional_choice(_l("生日历法"), labels.BIRTHDAY_CALENDAR)
     birth_year = IntegerField(_l("出生年份"), validators=[Optional(), NumberRange(
         min=1900, max=2100, message=_l("请输入四位年份。"))])
     birth_month = IntegerField(_l("月"), validators=[Optional(), NumberRange(
@@ -127,8 +130,8 @@ class ContactForm(ArchiveForm):
     birth_day = IntegerField(_l("日"), validators=[Optional(), NumberRange(
         min=1, max=31, message=_l("日期为 1 到 31。"))])
     birthday_leap_month = BooleanField(_l("闰月"))
-    preferred_channel = SelectField(_l("偏好渠道"), choices=labels.choices(labels.CHANNEL, blank=True))
-    contact_frequency = SelectField(_l("希望联系频率"), choices=labels.choices(labels.FREQUENCY, blank=True))
+    preferred_channel = optional_choice(_l("偏好渠道"), labels.CHANNEL)
+    contact_frequency = optional_choice(_l("希望联系频率"), labels.FREQUENCY)
     greetings_opt_out = BooleanField(_l("不接收问候"))
     is_key_person = BooleanField(_l("关键人物"))
     notes = TextAreaField(_l("备注"), validators=optional_text(2000))
@@ -161,9 +164,9 @@ class ContactForm(ArchiveForm):
             raise ValidationError(_l("农历每月最多 30 天。"))
 
 
-class InteractionForm(Form):
+class InteractionForm(ArchiveForm):
     kind = SelectField(_l("类型"), choices=labels.choices(labels.INTERACTION_KIND))
-    channel = SelectField(_l("渠道"), choices=labels.choices(labels.CHANNEL, blank=True))
+    channel = optional_choice(_l("渠道"), labels.CHANNEL)
     contact_id = SelectField(_l("联系人"), coerce=lambda v: int(v) if v else None, validate_choice=False)
     occurred_at = DateTimeLocalField(_l("时间"), format="%Y-%m-%dT%H:%M",
                                      validators=[DataRequired(_l("请填写时间。"))])
@@ -173,7 +176,7 @@ class InteractionForm(Form):
     next_follow_up = DateField(_l("下次跟进日期"), validators=[Optional()])
 
 
-class EventForm(Form):
+class EventForm(ArchiveForm):
     kind = SelectField(_l("事件"), choices=labels.choices(labels.EVENT_KIND))
     occurred_at = DateTimeLocalField(_l("时间"), format="%Y-%m-%dT%H:%M",
                                      validators=[DataRequired(_l("请填写时间。"))])

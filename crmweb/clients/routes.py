@@ -1,5 +1,7 @@
 """/clients: find, open, record, edit in place; confidential sections behind the rules."""
-from flask import abort, flash, redirect, request, url_for
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -219,7 +221,7 @@ def record_interaction(client_id):
     if not form.validate_on_submit():
         return render("clients/detail.html", status_code=422,
                       **_detail_context(client, interaction_form=form, recording="interaction"))
-    values = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    values = form.values()
     values["occurred_at"] = _local_to_utc(values["occurred_at"])
     services.record_interaction(current_user, client, values, utcnow())
     flash(_("已记录交流。"), "success")
@@ -234,7 +236,7 @@ def record_event(client_id):
     if not form.validate_on_submit():
         return render("clients/detail.html", status_code=422,
                       **_detail_context(client, event_form=form, recording="event"))
-    values = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    values = form.values()
     values["occurred_at"] = _local_to_utc(values["occurred_at"])
     services.record_event(current_user, client, values, utcnow())
     flash(_("已记录事件。"), "success")
@@ -242,9 +244,7 @@ def record_event(client_id):
 
 
 def _local_to_utc(naive_local):
-    from zoneinfo import ZoneInfo
-
-    from flask import current_app
+    """What people type is Shanghai time (TZ_NAME)."""
     return naive_local.replace(tzinfo=ZoneInfo(current_app.config["TZ_NAME"]))
 
 
