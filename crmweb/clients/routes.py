@@ -55,9 +55,14 @@ def _filters() -> services.SearchFilters:
 def index():
     filters = _filters()
     page = services.search_clients(filters, _int_arg("page") or 1, PAGE_SIZE, utcnow())
-    return render("clients/index.html", "clients/_results.html", filters=filters, page=page,
-                  owners=services.assignable_owners(), all_labels=services.labels(), labels=labels,
-                  full_row=_full_row)
+    response = render("clients/index.html", "clients/_results.html", filters=filters, page=page,
+                      owners=services.assignable_owners(), all_labels=services.labels(),
+                      labels=labels, full_row=_full_row)
+    if is_fragment_request():
+        # Bookmarkable address without the empty filters the form sends.
+        response.headers["HX-Push-Url"] = url_for(
+            "clients.index", **{k: v for k, v in request.args.items() if v})
+    return response
 
 
 def _full_row(client) -> bool:
