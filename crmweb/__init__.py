@@ -95,7 +95,9 @@ def _url_with_args(**changes) -> str:
 
 def register_commands(app):
     from crmweb.auth.commands import users_cli
+    from crmweb.clients.commands import clients_cli
     from crmweb.demo import seed_demo
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(clients_cli)
     app.cli.add_command(seed_demo)

@@ -1,5 +1,5 @@
 """Use cases of the client archive: take the actor and `now`, check the rules, persist, audit."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from crmweb.clients.models import (
     ServiceEvent,
     client_label_links,
 )
+from crmweb.clients.names import normalise
 from crmweb.errors import DomainError
 from crmweb.extensions import db
 from crmweb.settings import get_setting
@@ -191,15 +192,7 @@ def assignable_owners() -> list[User]:
 
 def reindex_client(client: Client) -> None:
     """Rewrite the client's sort key and search keys from its name and contacts (same transaction)."""
-    client.sort_key = rules.sort_key(client.name, client.kind)
-    db.session.flush()
-    contacts = db.session.scalars(sa.select(Contact).where(Contact.client_id == client.id)).all()
-    keys = rules.search_keys(client.name, client.kind, [
-        rules.ContactKeys(c.name, c.mobile, c.phone, c.email) for c in contacts])
-    db.session.execute(sa.delete(ClientSearchKey).where(ClientSearchKey.client_id == client.id))
-    if keys:
-        db.session.execute(sa.insert(ClientSearchKey), [
-            {"client_id": client.id, "key": key, "weight": weight} for key, weight in keys])
+    _reindex_many([client])
 
 
 # --- changing the archive -------------------------------------------------------------------------
@@ -424,3 +417,157 @@ def access_requests(status: str | None = None) -> list[ArchiveAccessRequest]:
     if status:
         query = query.where(ArchiveAccessRequest.status == status)
     return db.session.scalars(query).all()
+
+
+# --- import -------------------------------------------------------------------------------------
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    problems: list = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return len(self.problems)
+
+
+def _chunks(values, size=500):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _load_in(model, column, values, *options):
+    found = []
+    for chunk in _chunks(values):
+        found += db.session.scalars(sa.select(model).where(column.in_(chunk)).options(*options)).all()
+    return found
+
+
+def import_clients(actor, owner_id: int | None, parsed, now: datetime,
+                   dry_run: bool = False) -> ImportSummary:
+    """Write checked rows in one transaction: the same mobile or email updates, never duplicates.
+
+    Rows matching another owner's client that the actor may not change are reported, not written.
+    With `dry_run` everything is rolled back: the summary says what would happen.
+    """
+    from crmweb.clients.importing import ImportProblem
+
+    summary = ImportSummary(problems=list(parsed.problems))
+    rows = parsed.rows
+    mobiles = {r.contact["mobile"] for r in rows if r.contact.get("mobile")}
+    emails = {r.contact["email"] for r in rows if r.contact.get("email")}
+    existing = _load_in(Contact, Contact.mobile, mobiles, selectinload(Contact.client))
+    existing += _load_in(Contact, Contact.email, emails, selectinload(Contact.client))
+    by_mobile = {c.mobile: c for c in existing if c.mobile}
+    by_email = {c.email: c for c in existing if c.email}
+    companies = {normalise(c.name): c for c in _load_in(
+        Client, Client.name, {r.client_name for r in rows if r.client_name}) if c.kind == "company"}
+    confidential = {row.client_id: row for row in _load_in(
+        ClientConfidential, ClientConfidential.client_id, {c.client_id for c in existing})}
+    touched: dict[int, Client] = {}
+    new_archives: list[tuple[Client, dict]] = []
+
+    def remember(contact):
+        if contact.mobile:
+            by_mobile[contact.mobile] = contact
+        if contact.email:
+            by_email[contact.email] = contact
+
+    for row in rows:
+        values = row.contact
+        contact = by_mobile.get(values.get("mobile")) or by_email.get(values.get("email"))
+        if contact is not None:
+            client = contact.client
+            if not rules.may_edit_archive(actor.role, actor.id, client.owner_id):
+                summary.problems.append(ImportProblem(row.line, _(
+                    "联系人 %(name)s 属于其他负责人的客户，您无权更新。", name=contact.name)))
+                continue
+            changed = _assign(contact, {k: v for k, v in values.items() if v is not None})
+            changed |= _assign(client, row.client)
+            if row.confidential:
+                archive = confidential.get(client.id) or confidential.setdefault(
+                    client.id, ClientConfidential(client_id=client.id))
+                db.session.add(archive)
+                changed |= _assign(archive, row.confidential)
+            if changed:
+                client.updated_at = now
+                touched[id(client)] = client
+                summary.updated += 1
+            else:
+                summary.skipped += 1
+            remember(contact)
+            continue
+        key = normalise(row.client_name) if row.client_name else None
+        client = companies.get(key) if key else None
+        if client is None:
+            client = Client(kind="company" if key else "person", name=row.client_name or values["name"],
+                            stage="prospect", tier="general", vip_status="none", owner_id=owner_id,
+                            created_at=now, updated_at=now, contacts=[])
+            db.session.add(client)
+            if key:
+                companies[key] = client
+        elif not rules.may_edit_archive(actor.role, actor.id, client.owner_id):
+            summary.problems.append(ImportProblem(row.line, _(
+                "客户 %(name)s 属于其他负责人，您无权添加联系人。", name=client.name)))
+            continue
+        _assign(client, row.client)
+        if values.get("name"):
+            contact = Contact(created_at=now, **values)
+            client.contacts.append(contact)
+            remember(contact)
+        if row.confidential:
+            new_archives.append((client, row.confidential))
+        touched[id(client)] = client
+        summary.created += 1
+
+    db.session.flush()
+    for client, values in new_archives:
+        archive = confidential.get(client.id) or db.session.get(ClientConfidential, client.id)
+        archive = confidential.setdefault(client.id, archive or ClientConfidential(client_id=client.id))
+        db.session.add(archive)
+        _assign(archive, values)
+    _reindex_many(list(touched.values()))
+    record_audit("clients.imported", target_type="import", target_id=parsed.kind, actor=actor, now=now,
+                 detail=f"created={summary.created} updated={summary.updated} skipped={summary.skipped} "
+                        f"errors={summary.errors} dry_run={dry_run}")
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return summary
+
+
+def _assign(target, values: dict) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(target, name) != value:
+            setattr(target, name, value)
+            changed = True
+    return changed
+
+
+def _reindex_many(clients: list[Client]) -> None:
+    """Search keys for many clients at once: one read of their contacts, one delete, one insert."""
+    if not clients:
+        return
+    db.session.flush()
+    ids = [c.id for c in clients]
+    contacts: dict[int, list] = {client_id: [] for client_id in ids}
+    for chunk in _chunks(ids):
+        for row in db.session.execute(sa.select(Contact.client_id, Contact.name, Contact.mobile,
+                                                Contact.phone, Contact.email)
+                                      .where(Contact.client_id.in_(chunk))):
+            contacts[row.client_id].append(rules.ContactKeys(row.name, row.mobile, row.phone, row.email))
+    keys = []
+    for client in clients:
+        client.sort_key = rules.sort_key(client.name, client.kind)
+        keys += [{"client_id": client.id, "key": key, "weight": weight}
+                 for key, weight in rules.search_keys(client.name, client.kind, contacts[client.id])]
+    for chunk in _chunks(ids):
+        db.session.execute(sa.delete(ClientSearchKey).where(ClientSearchKey.client_id.in_(chunk)))
+    db.session.flush()
+    if keys:
+        db.session.execute(sa.insert(ClientSearchKey), keys)

@@ -1,0 +1,184 @@
+"""Imports of real files of every format: phones' vCards, Google/Outlook CSV, GB18030 CSV, XLSX."""
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from crmweb.clients.importing import RowError, map_headers, parse_amount, parse_birthday, parse_file
+from crmweb.clients.models import Client, ClientConfidential, Contact
+from crmweb.extensions import db
+from tests.conftest import gen_user
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def run_import(runner, name, *args):
+    return runner.invoke(args=["clients", "import", str(DATA / name), *args])
+
+
+def contact_named(app, name):
+    with app.app_context():
+        contact = db.session.scalar(sa.select(Contact).where(Contact.name == name))
+        client = db.session.get(Client, contact.client_id)
+        db.session.expunge_all()
+        return contact, client
+
+
+def count(app, model):
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+# --- pure parts ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("headers, expected", [
+    (["客户名称", "联系人", "手机", "生日", "地址", "职位"],
+     ["client", "contact", "mobile", "birthday", "address", "position"]),
+    (["公司", "姓名", "电话", "Email"], ["client", "contact", "mobile", "email"]),
+    (["ORG", "Name", "Mobile Phone", "E-mail Address"], ["client", "contact", "mobile", "email"]),
+    (["往来银行", "贷款状况", "付款态度", "月均购买额", "最高购买金额"],
+     ["banks", "loan_status", "payment_attitude", "monthly_average_purchase", "largest_purchase"]),
+    (["手机", "电话", "不认识的列"], ["mobile", "phone", None]),
+])
+def test_headers_in_chinese_or_english_are_mapped(headers, expected):
+    assert map_headers(headers) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1980-05-06", ("solar", 1980, 5, 6, False)), ("1980/5/6", ("solar", 1980, 5, 6, False)),
+    ("19800506", ("solar", 1980, 5, 6, False)), ("--0815", ("solar", None, 8, 15, False)),
+    ("5月6日", ("solar", None, 5, 6, False)), ("农历八月十五", ("lunar", None, 8, 15, False)),
+    ("农历闰四月初八", ("lunar", None, 4, 8, True)), ("农历腊月廿三", ("lunar", None, 12, 23, False)),
+])
+def test_birthdays_as_people_write_them(text, expected):
+    parsed = parse_birthday(text)
+    assert (parsed["birthday_calendar"], parsed["birth_year"], parsed["birth_month"],
+            parsed["birth_day"], parsed["birthday_leap_month"]) == expected
+
+
+@pytest.mark.parametrize("text", ["2/30", "1980-13-01", "明天", "农历十三月一"])
+def test_impossible_birthdays_are_row_errors(text):
+    with pytest.raises(RowError):
+        parse_birthday(text)
+
+
+@pytest.mark.parametrize("text, expected", [("12,345.00", "12345.00"), ("¥8600", "8600.00"),
+                                            ("1.2万", "12000.00"), (58000.0, "58000.00")])
+def test_amounts(text, expected):
+    assert parse_amount(text) == Decimal(expected)
+
+
+def test_the_gb18030_file_really_is_not_utf8():
+    with pytest.raises(UnicodeDecodeError):
+        (DATA / "clients_gb18030.csv").read_bytes().decode("utf-8")
+
+
+def test_quoted_printable_soft_breaks_inside_a_character_are_joined():
+    parsed = parse_file((DATA / "android_v21_qp.vcf").read_bytes(), "contacts.vcf")
+    shan = next(row for row in parsed.rows if row.contact["name"] == "单丽华")
+    assert shan.contact["notes"] == "老客户，喜欢电话联系"
+
+
+# --- the command and the database ----------------------------------------------------------------
+
+def test_android_vcard_21_with_quoted_printable(app, runner):
+    owner = gen_user(app, "specialist", username="li.zhuanyuan")
+    result = run_import(runner, "android_v21_qp.vcf", "--owner", "li.zhuanyuan")
+    assert result.exit_code == 0, result.output
+    assert "新建 2 / 更新 0 / 跳过 0 / 错误 1" in result.output
+    assert "第 21 行：电话号码无效：12345" in result.output
+    zeng, company = contact_named(app, "曾小明")
+    assert (company.name, company.kind, company.owner_id) == ("徐州华通机械有限公司", "company", owner.id)
+    assert (zeng.mobile, zeng.phone, zeng.email, zeng.position) == (
+        "+8613812345678", "+8651683881234", "zeng@huatong.cn", "采购部经理")
+    assert (zeng.birthday_calendar, zeng.birth_year, zeng.birth_month, zeng.birth_day) == ("solar", 1980, 5, 6)
+    shan, person = contact_named(app, "单丽华")
+    assert (person.name, person.kind) == ("单丽华", "person")
+
+
+def test_iphone_vcard_30_and_android_vcard_40(app, runner):
+    assert run_import(runner, "iphone_v30.vcf").exit_code == 0
+    li, company = contact_named(app, "李红梅")
+    assert company.name == "南京金陵电子科技股份有限公司" and li.unit == "销售部"
+    assert (li.mobile, li.phone) == ("+8613900002222", "+8613812345678")
+    assert li.address == "中国江苏省南京市将军大道 66 号" and li.notes == "喜欢喝茶, 不抽烟"
+    john, person = contact_named(app, "John Smith")
+    assert john.mobile == "+16502530000" and person.kind == "person"
+    assert run_import(runner, "android_v40.vcf").exit_code == 0
+    qiu, _ = contact_named(app, "仇建平")
+    assert (qiu.mobile, qiu.birth_month, qiu.birth_day, qiu.birth_year) == ("+8613900003333", 8, 15, None)
+
+
+def test_google_and_outlook_csv(app, runner):
+    assert "新建 2 / 更新 0 / 跳过 0 / 错误 0" in run_import(runner, "google_contacts.csv").output
+    wang, company = contact_named(app, "王建国")
+    assert company.name == "苏州恒润纺织有限公司" and wang.position == "总经理"
+    chen, person = contact_named(app, "陈红")
+    assert person.kind == "person" and chen.mobile == "+8613900005555"
+    assert "新建 1 / 更新 0" in run_import(runner, "outlook_contacts.csv").output
+    zhang, company = contact_named(app, "张伟")
+    assert (zhang.mobile, zhang.phone, company.name) == ("+8613900006666", "+8651986881234",
+                                                         "常州东方医疗器械有限公司")
+    assert (zhang.birth_month, zhang.birth_day) == (7, 9)
+
+
+def test_gb18030_csv_with_confidential_columns_and_bad_rows(app, runner):
+    result = run_import(runner, "clients_gb18030.csv")
+    assert "新建 2 / 更新 0 / 跳过 0 / 错误 4" in result.output
+    for line, reason in [(4, "电话号码无效"), (5, "生日日期无效"), (6, "无法识别的客户等级"),
+                         (8, "金额无法识别")]:
+        assert f"第 {line} 行：{reason}" in result.output
+    zhao, company = contact_named(app, "赵磊")
+    qian, same_company = contact_named(app, "钱芳")
+    assert company.id == same_company.id and company.tier == "key"
+    assert (zhao.birthday_calendar, zhao.birth_month, zhao.birth_day) == ("lunar", 8, 15)
+    with app.app_context():
+        archive = db.session.get(ClientConfidential, company.id)
+        assert (archive.banks, archive.monthly_average_purchase, archive.largest_purchase) == (
+            "中国工商银行济南分行", Decimal("12000.00"), Decimal("58000.00"))
+    assert count(app, Client) == 1
+
+
+def test_importing_again_updates_and_never_duplicates(app, runner):
+    run_import(runner, "clients_gb18030.csv")
+    contacts, clients = count(app, Contact), count(app, Client)
+    result = run_import(runner, "clients_utf8_bom.csv")
+    assert "新建 0 / 更新 0 / 跳过 2 / 错误 0" in result.output
+    assert (count(app, Contact), count(app, Client)) == (contacts, clients)
+
+
+def test_xlsx(app, runner):
+    result = run_import(runner, "clients.xlsx")
+    assert "新建 1 / 更新 0 / 跳过 0 / 错误 1" in result.output
+    assert "第 3 行：邮箱格式不正确" in result.output
+    huang, company = contact_named(app, "黄敏")
+    assert huang.mobile == "+8613900002468" and company.staff_count == 320
+
+
+def test_dry_run_writes_nothing(app, runner):
+    result = run_import(runner, "clients_gb18030.csv", "--dry-run")
+    assert "试运行" in result.output and "新建 2" in result.output
+    assert count(app, Client) == 0 and count(app, Contact) == 0
+
+
+def test_unreadable_files_are_refused_with_a_reason(app, runner, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert "文件是空的" in runner.invoke(args=["clients", "import", str(empty)]).output
+    wrong = tmp_path / "notes.csv"
+    wrong.write_text("甲,乙\n1,2\n", encoding="utf-8")
+    assert "找不到“客户名称”或“联系人/姓名”列" in runner.invoke(args=["clients", "import", str(wrong)]).output
+    pdf = tmp_path / "scan.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    assert "不支持的文件类型" in runner.invoke(args=["clients", "import", str(pdf)]).output
+    assert runner.invoke(args=["clients", "import", str(empty), "--owner", "nobody"]).exit_code != 0
+
+
+def test_imported_clients_are_searchable(app, runner, client):
+    from tests.conftest import log_in
+    run_import(runner, "android_v21_qp.vcf")
+    manager = gen_user(app, "manager")
+    log_in(client, manager.username)
+    page = client.get("/clients?q=zxm").get_data(as_text=True)
+    assert "徐州华通机械有限公司" in page
