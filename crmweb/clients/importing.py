@@ -68,7 +68,8 @@ _FIELD_BY_HEADER = {alias: name for name, aliases in ALIASES.items() for alias i
 FIELD_LABELS = {
     "client": _l("客户名称"), "contact": _l("联系人"), "given_name": _l("名"), "family_name": _l("姓"),
     "mobile": _l("手机"), "phone": _l("其他电话"), "email": _l("邮箱"), "birthday": _l("生日"),
-    "address": _l("地址"), "unit": _l("单位/部门"), "position": _l("职位"), "notes": _l("备注"), "stage": _l("阶段"),
+    "address": _l("地址"), "unit": _l("单位/部门"), "position": _l("职位"), "notes": _l("备注"),
+    "stage": _l("阶段"),
     "tier": _l("等级"), "main_business": _l("主营业务"), "legal_representative": _l("法定代表人"),
     "general_manager": _l("总经理"), "staff_count": _l("员工人数"), "operating_status": _l("经营状况"),
     "banks": _l("往来银行"), "loan_status": _l("贷款状况"), "cash_flow": _l("现金流"),

@@ -92,7 +92,8 @@ def test_android_vcard_21_with_quoted_printable(app, runner):
     assert (company.name, company.kind, company.owner_id) == ("徐州华通机械有限公司", "company", owner.id)
     assert (zeng.mobile, zeng.phone, zeng.email, zeng.position) == (
         "+8613812345678", "+8651683881234", "zeng@huatong.cn", "采购部经理")
-    assert (zeng.birthday_calendar, zeng.birth_year, zeng.birth_month, zeng.birth_day) == ("solar", 1980, 5, 6)
+    birthday = (zeng.birthday_calendar, zeng.birth_year, zeng.birth_month, zeng.birth_day)
+    assert birthday == ("solar", 1980, 5, 6)
     shan, person = contact_named(app, "单丽华")
     assert (person.name, person.kind) == ("单丽华", "person")
 
