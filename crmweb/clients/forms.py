@@ -2,6 +2,7 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -208,3 +209,8 @@ class AccessDecisionForm(Form):
         min=1, max=90, message=_l("授权天数为 1 到 90 天。"))])
     note = StringField(_l("备注"), validators=optional_text())
     decision = HiddenField()
+
+
+class ImportForm(Form):
+    file = FileField(_l("文件"), validators=[FileRequired(_l("请选择要导入的文件。"))])
+    owner_id = SelectField(_l("负责人"), coerce=int, validate_choice=False)

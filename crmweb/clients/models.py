@@ -220,3 +220,16 @@ client_label_links = sa.Table(
     sa.Column("label_id", sa.ForeignKey("client_labels.id", ondelete="CASCADE"), primary_key=True,
               index=True),
 )
+
+
+class ClientImport(db.Model):
+    """An uploaded file between its preview and its confirmation (any process may confirm it)."""
+
+    __tablename__ = "client_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -12,14 +12,17 @@ from crmweb.auth.permissions import (
     CLIENTS_APPROVE_VIP,
     CLIENTS_CREATE,
     CLIENTS_EDIT,
+    CLIENTS_EXPORT,
+    CLIENTS_IMPORT,
     CLIENTS_REASSIGN,
     CLIENTS_RECORD,
     CLIENTS_SET_TIER,
     CLIENTS_VIEW,
     require,
+    role_can,
 )
 from crmweb.clients import bp, forms, labels, rules, services
-from crmweb.clients.models import ArchiveAccessRequest, Contact
+from crmweb.clients.models import ArchiveAccessRequest, ClientImport, Contact
 from crmweb.clients.sections import SECTIONS
 from crmweb.errors import DomainError
 from crmweb.extensions import db
@@ -360,3 +363,101 @@ def decide_access(request_id, decision):
                                    form.days.data or 7, form.note.data, utcnow())
     flash(_("已批准查阅申请。") if decision == "approve" else _("已拒绝查阅申请。"), "success")
     return redirect(url_for("clients.access_requests"))
+
+
+def _import_form():
+    form = forms.ImportForm()
+    if can_choose_owner():
+        form.owner_id.choices = [SelectChoice(u.id, u.display_name) for u in services.assignable_owners()]
+    else:
+        form.owner_id.choices = [SelectChoice(current_user.id, current_user.display_name)]
+    if form.owner_id.data is None:
+        form.owner_id.data = current_user.id
+    return form
+
+
+def can_choose_owner() -> bool:
+    return role_can(current_user.role, CLIENTS_REASSIGN)
+
+
+@bp.route("/clients/import", methods=["GET", "POST"])
+@require(CLIENTS_IMPORT)
+def import_upload():
+    """Upload → preview (mapping, counts, problems by line) → confirm. Nothing is written before."""
+    from crmweb.clients.importing import UnreadableFile, parse_file
+
+    form = _import_form()
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render("clients/import.html", form=form, status_code=status)
+    owner_id = form.owner_id.data if can_choose_owner() else current_user.id
+    if owner_id not in {choice.value for choice in form.owner_id.choices}:
+        raise DomainError(_("请选择负责人。"), status_code=422)
+    upload = form.file.data
+    data, filename = upload.read(), upload.filename or "upload"
+    try:
+        parsed = parse_file(data, filename)
+    except UnreadableFile as problem:
+        form.file.errors.append(str(problem))
+        return render("clients/import.html", form=form, status_code=422)
+    preview = services.import_clients(current_user, owner_id, parsed, utcnow(), dry_run=True)
+    pending = ClientImport(user_id=current_user.id, owner_id=owner_id, filename=filename[:200],
+                           content=data, created_at=utcnow())
+    db.session.add(pending)
+    db.session.commit()
+    return render("clients/import_preview.html", parsed=parsed, summary=preview, pending=pending,
+                  field_labels=_field_labels())
+
+
+def _field_labels():
+    from crmweb.clients.importing import CONFIDENTIAL_FIELDS, FIELD_LABELS
+
+    return FIELD_LABELS, set(CONFIDENTIAL_FIELDS)
+
+
+@bp.route("/clients/import/<int:import_id>", methods=["POST"])
+@require(CLIENTS_IMPORT)
+def import_confirm(import_id):
+    from crmweb.clients.importing import UnreadableFile, parse_file
+
+    pending = db.session.get(ClientImport, import_id)
+    if pending is None or pending.user_id != current_user.id:
+        abort(404)
+    try:
+        parsed = parse_file(pending.content, pending.filename)
+    except UnreadableFile as problem:
+        raise DomainError(str(problem), status_code=422) from None
+    db.session.delete(pending)
+    summary = services.import_clients(current_user, pending.owner_id, parsed, utcnow())
+    flash(_("导入完成：新建 %(created)s，更新 %(updated)s，跳过 %(skipped)s，错误 %(errors)s。",
+            created=summary.created, updated=summary.updated, skipped=summary.skipped,
+            errors=summary.errors), "success")
+    return redirect(url_for("clients.index"))
+
+
+EXPORT_TYPES = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "clients.xlsx"),
+    "csv": ("text/csv; charset=utf-8", "clients.csv"),
+    "vcf": ("text/vcard; charset=utf-8", "contacts.vcf"),
+}
+
+
+@bp.route("/clients/export.<export_format>")
+@require(CLIENTS_EXPORT)
+def export(export_format):
+    """The clients of the current search, as a file; the export is audited."""
+    from crmweb.clients import exporting
+
+    if export_format not in EXPORT_TYPES:
+        abort(404)
+    clients, archives = services.clients_for_export(current_user, _filters(), export_format, utcnow())
+    if export_format == "xlsx":
+        body = exporting.to_xlsx(clients, archives)
+    elif export_format == "csv":
+        body = exporting.to_csv(clients, archives)
+    else:
+        body = exporting.to_vcard(clients)
+    mimetype, filename = EXPORT_TYPES[export_format]
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -119,13 +119,13 @@ def overdue_before(stage: str, now: datetime) -> datetime:
     return now - (timedelta(days=7) if stage == "prospect" else timedelta(days=30))
 
 
-def search_clients(filters: SearchFilters, page_number: int, page_size: int, now: datetime) -> SearchPage:
-    """Clients matching the filters, best matches first, one page of them.
+def _search_query(filters: SearchFilters, now: datetime):
+    """The query for clients matching the filters, best matches first; and whether it is capped.
 
     A typed query is answered from the search keys by one index range scan, capped, so that a
     one-letter query costs no more than a precise one; `capped` says the list is not complete.
     """
-    query = sa.select(Client).options(selectinload(Client.contacts))
+    query = sa.select(Client)
     capped = False
     prefix = rules.search_prefix(filters.query)
     if prefix:
@@ -155,11 +155,36 @@ def search_clients(filters: SearchFilters, page_number: int, page_size: int, now
             Client.last_contact_at.is_(None),
             sa.and_(Client.stage == "prospect", Client.last_contact_at < overdue_before("prospect", now)),
             sa.and_(Client.stage != "prospect", Client.last_contact_at < overdue_before("customer", now))))
+    return query, capped
+
+
+def search_clients(filters: SearchFilters, page_number: int, page_size: int, now: datetime) -> SearchPage:
+    """One page of the clients matching the filters."""
+    query, capped = _search_query(filters, now)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(
-        query.order_by(None).options().with_only_columns(Client.id).subquery()))
+        query.order_by(None).with_only_columns(Client.id).subquery()))
     number = min(max(1, page_number), max(1, -(-total // page_size)))
-    rows = db.session.scalars(query.limit(page_size).offset((number - 1) * page_size)).unique().all()
+    rows = db.session.scalars(query.options(selectinload(Client.contacts))
+                              .limit(page_size).offset((number - 1) * page_size)).all()
     return SearchPage(rows=rows, number=number, size=page_size, total=total, capped=capped)
+
+
+EXPORT_LIMIT = 100_000
+
+
+def clients_for_export(actor: User, filters: SearchFilters, export_format: str, now: datetime):
+    """All matching clients with contacts and confidential parts, the export audited."""
+    if not role_can(actor.role, "clients.export"):
+        raise NotAllowed(_("只有经理和总监可以导出客户档案。"))
+    query, _capped = _search_query(filters, now)
+    clients = db.session.scalars(query.options(selectinload(Client.contacts), selectinload(Client.owner))
+                                 .limit(EXPORT_LIMIT)).all()
+    archives = {row.client_id: row for row in _load_in(
+        ClientConfidential, ClientConfidential.client_id, [c.id for c in clients])}
+    record_audit("archive.exported", target_type="clients", target_id=export_format,
+                 detail=f"count={len(clients)} query={filters.query[:40]}", actor=actor, now=now)
+    db.session.commit()
+    return clients, archives
 
 
 def timeline(client: Client, limit: int = 100) -> list:

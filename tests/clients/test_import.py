@@ -183,3 +183,98 @@ def test_imported_clients_are_searchable(app, runner, client):
     log_in(client, manager.username)
     page = client.get("/clients?q=zxm").get_data(as_text=True)
     assert "徐州华通机械有限公司" in page
+
+
+def test_web_import_previews_then_writes_on_confirmation(app, client):
+    from tests.conftest import log_in
+    specialist = gen_user(app, "specialist")
+    log_in(client, specialist.username)
+    with (DATA / "clients_gb18030.csv").open("rb") as upload:
+        response = client.post("/clients/import", data={"file": (upload, "客户.csv"),
+                                                         "owner_id": str(specialist.id)},
+                               content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "将新建 2，更新 0，跳过 0（无变化），错误 4" in page
+    assert "第 4 行：电话号码无效" in page and "往来银行" in page
+    assert "中国工商银行济南分行" not in page  # the preview names confidential columns, never values
+    assert count(app, Client) == 0
+    import_id = page.split('/clients/import/')[1].split('"')[0]
+    response = client.post(f"/clients/import/{import_id}")
+    assert response.status_code == 302
+    assert count(app, Client) == 1 and count(app, Contact) == 2
+    with app.app_context():
+        assert db.session.scalar(sa.select(Client.owner_id)) == specialist.id
+    assert client.post(f"/clients/import/{import_id}").status_code == 404  # used up
+
+
+def test_web_import_of_a_bad_file_is_a_422_with_the_reason(app, client):
+    from io import BytesIO
+
+    from tests.conftest import log_in
+    log_in(client, gen_user(app, "supervisor").username)
+    response = client.post("/clients/import", data={"file": (BytesIO(b"%PDF-1.4"), "scan.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422 and "不支持的文件类型" in response.get_data(as_text=True)
+    response = client.post("/clients/import", data={}, content_type="multipart/form-data")
+    assert response.status_code == 422 and "请选择要导入的文件" in response.get_data(as_text=True)
+
+
+def test_someone_elses_pending_import_cannot_be_confirmed(app, client):
+    from tests.conftest import log_in
+    first = app.test_client()
+    log_in(first, gen_user(app, "specialist").username)
+    with (DATA / "google_contacts.csv").open("rb") as upload:
+        page = first.post("/clients/import", data={"file": (upload, "g.csv")},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    import_id = page.split('/clients/import/')[1].split('"')[0]
+    log_in(client, gen_user(app, "specialist").username)
+    assert client.post(f"/clients/import/{import_id}").status_code == 404
+    assert count(app, Client) == 0
+
+
+# --- export -------------------------------------------------------------------------------------
+
+def test_export_is_for_managers_and_is_audited(app, client):
+    from openpyxl import load_workbook
+
+    from crmweb.auth.models import AuditEvent
+    from tests.clients.helpers import SECRET, make_client
+    from tests.conftest import log_in
+
+    owner = gen_user(app, "specialist")
+    make_client(app, owner, "=HYPERLINK(\"http://evil\")公司", secret=True,
+                contacts=[{"name": "@曾小明", "mobile": "+8613812345678"}])
+    log_in(client, owner.username)
+    assert client.get("/clients/export.xlsx").status_code == 403
+    manager = app.test_client()
+    log_in(manager, gen_user(app, "manager").username)
+    response = manager.get("/clients/export.xlsx")
+    assert response.status_code == 200
+    from io import BytesIO
+    sheet = load_workbook(BytesIO(response.data)).active
+    header, row = [c.value for c in sheet[1]], [c.value for c in sheet[2]]
+    assert row[header.index("客户名称")] == "'=HYPERLINK(\"http://evil\")公司"
+    assert row[header.index("联系人")] == "'@曾小明"
+    assert row[header.index("往来银行")] == SECRET and row[header.index("手机")] == "138 1234 5678"
+    csv_text = manager.get("/clients/export.csv?q=曾").data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text and SECRET in csv_text
+    vcard = manager.get("/clients/export.vcf").data.decode()
+    assert "TEL;TYPE=CELL:+8613812345678" in vcard
+    assert manager.get("/clients/export.pdf").status_code == 404
+    with app.app_context():
+        exports = db.session.scalars(sa.select(AuditEvent.target_id).where(
+            AuditEvent.action == "archive.exported").order_by(AuditEvent.id)).all()
+    assert exports == ["xlsx", "csv", "vcf"]
+
+
+def test_exported_vcard_imports_back_without_duplicates(app, client, runner, tmp_path):
+    from tests.conftest import log_in
+    run_import(runner, "android_v21_qp.vcf")
+    manager = app.test_client()
+    log_in(manager, gen_user(app, "manager").username)
+    exported = tmp_path / "back.vcf"
+    exported.write_bytes(manager.get("/clients/export.vcf").data)
+    before = count(app, Contact)
+    result = runner.invoke(args=["clients", "import", str(exported)])
+    assert "新建 0" in result.output and count(app, Contact) == before

@@ -1,0 +1,103 @@
+"""Client exports: XLSX and CSV of the archive, vCard of the contacts.
+
+Every text cell that a spreadsheet could take for a formula (= + - @, tab, CR) is prefixed with
+an apostrophe, so that an exported file can never run anything on the reader's machine.
+"""
+import csv
+import io
+from decimal import Decimal
+
+from flask_babel import gettext as _
+
+from crmweb.clients import labels
+from crmweb.clients.rules import display_phone
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _columns():
+    return [
+        (_("客户名称"), lambda c, a, k: c.name),
+        (_("类型"), lambda c, a, k: str(labels.KIND[c.kind])),
+        (_("阶段"), lambda c, a, k: str(labels.STAGE[c.stage])),
+        (_("等级"), lambda c, a, k: str(labels.TIER[c.tier])),
+        ("VIP", lambda c, a, k: str(labels.VIP_STATUS[c.vip_status])),
+        (_("负责人"), lambda c, a, k: c.owner.display_name if c.owner else ""),
+        (_("地址"), lambda c, a, k: c.address),
+        (_("主营业务"), lambda c, a, k: c.main_business),
+        (_("联系人"), lambda c, a, k: k.name if k else ""),
+        (_("职位"), lambda c, a, k: k.position if k else ""),
+        (_("手机"), lambda c, a, k: display_phone(k.mobile) if k else ""),
+        (_("邮箱"), lambda c, a, k: k.email if k else ""),
+        (_("往来银行"), lambda c, a, k: a.banks if a else ""),
+        (_("贷款状况"), lambda c, a, k: a.loan_status if a else ""),
+        (_("付款态度"), lambda c, a, k: a.payment_attitude if a else ""),
+        (_("累计购买额（元）"), lambda c, a, k: a.total_purchases if a else None),
+        (_("月均购买额（元）"), lambda c, a, k: a.monthly_average_purchase if a else None),
+        (_("最高购买金额（元）"), lambda c, a, k: a.largest_purchase if a else None),
+        (_("决策人"), lambda c, a, k: a.decision_makers if a else ""),
+    ]
+
+
+def _rows(clients, archives):
+    columns = _columns()
+    yield [title for title, _value in columns]
+    for client in clients:
+        archive = archives.get(client.id)
+        contact = client.contacts[0] if client.contacts else None
+        yield [neutralise(value(client, archive, contact)) for _title, value in columns]
+
+
+def to_csv(clients, archives) -> bytes:
+    """UTF-8 with a BOM: Excel in China opens it with the right characters."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in _rows(clients, archives):
+        writer.writerow(["" if v is None else v for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(clients, archives) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("客户"))
+    for row in _rows(clients, archives):
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _escape(text: str) -> str:
+    return (text or "").replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
+
+
+def to_vcard(clients) -> bytes:
+    """vCard 3.0, which every phone and mail program reads."""
+    lines = []
+    for client in clients:
+        for contact in client.contacts:
+            lines += ["BEGIN:VCARD", "VERSION:3.0", f"FN:{_escape(contact.name)}",
+                      f"N:{_escape(contact.name)};;;;"]
+            if client.kind == "company":
+                lines.append(f"ORG:{_escape(client.name)}")
+            if contact.position:
+                lines.append(f"TITLE:{_escape(contact.position)}")
+            if contact.mobile:
+                lines.append(f"TEL;TYPE=CELL:{contact.mobile}")
+            if contact.phone:
+                lines.append(f"TEL;TYPE=WORK:{contact.phone}")
+            if contact.email:
+                lines.append(f"EMAIL;TYPE=INTERNET:{contact.email}")
+            if contact.birthday_calendar == "solar" and contact.birth_month and contact.birth_day:
+                year = f"{contact.birth_year:04d}" if contact.birth_year else "--"
+                lines.append(f"BDAY:{year}{contact.birth_month:02d}{contact.birth_day:02d}")
+            lines.append("END:VCARD")
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
