@@ -461,3 +461,22 @@ def export(export_format):
     response = current_app.response_class(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@bp.route("/clients/bulk", methods=["POST"])
+@require(CLIENTS_EDIT)
+def bulk():
+    """One action for the clients ticked in a search result."""
+    ids = [int(value) for value in request.form.getlist("client_id") if value.isdigit()]
+    action = request.form.get("action", "")
+    if not ids:
+        raise DomainError(_("请先勾选客户。"), status_code=422)
+    value = request.form.get(action, "")
+    if action == "set_owner":
+        value = int(value) if value.isdigit() else None
+    done, refused = services.bulk_update(current_user, ids, action, value, utcnow())
+    flash(_("已处理 %(done)s 个客户。", done=done) if not refused else
+          _("已处理 %(done)s 个客户，%(refused)s 个客户您无权修改，未处理。", done=done, refused=refused),
+          "success" if not refused else "warning")
+    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/clients")
+                    else url_for("clients.index"))

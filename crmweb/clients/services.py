@@ -596,3 +596,58 @@ def _reindex_many(clients: list[Client]) -> None:
     db.session.flush()
     if keys:
         db.session.execute(sa.insert(ClientSearchKey), keys)
+
+
+# --- bulk actions on a search result --------------------------------------------------------------
+
+BULK_ACTIONS = ("add_group", "add_tag", "set_owner", "set_tier")
+
+
+def bulk_update(actor: User, client_ids: list[int], action: str, value, now: datetime) -> tuple[int, int]:
+    """Apply one action to many clients in one transaction; returns (done, refused).
+
+    Each client is checked on its own: a client the actor may not change is counted, not changed.
+    """
+    if action not in BULK_ACTIONS:
+        raise DomainError(_("未知的批量操作。"), status_code=422)
+    if action == "set_owner" and not role_can(actor.role, "clients.reassign"):
+        raise NotAllowed(_("只有经理和总监可以更换客户负责人。"))
+    if action == "set_tier" and not role_can(actor.role, "clients.set_tier"):
+        raise NotAllowed(_("只有主管、经理和总监可以调整客户等级。"))
+    if action == "set_tier" and value not in rules.TIERS:
+        raise DomainError(_("请选择有效的客户等级。"), status_code=422)
+    owner = None
+    if action == "set_owner":
+        owner = db.session.get(User, value) if isinstance(value, int) else None
+        if owner is None or not owner.active or not role_can(owner.role, CLIENTS_VIEW):
+            raise DomainError(_("所选人员不能负责客户。"), status_code=422)
+    label = None
+    if action in ("add_group", "add_tag"):
+        name = (value or "").strip()[:64]
+        if not name:
+            raise DomainError(_("请填写分组或标签名称。"), status_code=422)
+        kind = "group" if action == "add_group" else "tag"
+        label = db.session.scalar(sa.select(ClientLabel).where(ClientLabel.kind == kind,
+                                                               ClientLabel.name == name))
+        if label is None:
+            label = ClientLabel(kind=kind, name=name)
+            db.session.add(label)
+    clients = _load_in(Client, Client.id, set(client_ids[:1000]), selectinload(Client.labels))
+    done = refused = 0
+    for client in clients:
+        if action in ("add_group", "add_tag") and not can_edit(actor, client):
+            refused += 1
+            continue
+        if action == "set_owner":
+            client.owner_id = owner.id
+        elif action == "set_tier":
+            client.tier = value
+        elif label not in client.labels:
+            client.labels.append(label)
+        client.updated_at = now
+        done += 1
+    record_audit("clients.bulk_updated", target_type="clients", target_id=action, actor=actor, now=now,
+                 detail=f"value={value} done={done} refused={refused} ids="
+                        + ",".join(str(c.id) for c in clients)[:300])
+    db.session.commit()
+    return done, refused

@@ -279,3 +279,26 @@ def test_new_client_form(app, client):
         created = db.session.scalar(sa.select(Client))
         # A salesperson cannot grade a client: it starts as general, owned by them.
         assert (created.tier, created.owner_id) == ("general", owner.id)
+
+
+def test_bulk_actions_stay_within_the_actors_permissions(app, client):
+    owner = gen_user(app, "specialist")
+    mine = make_client(app, owner, "甲公司")
+    theirs = make_client(app, gen_user(app, "sales"), "乙公司")
+    log_in(client, owner.username)
+    response = client.post("/clients/bulk", data={"client_id": [mine, theirs], "action": "add_group",
+                                                  "add_group": "华东区"})
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "已处理 1 个客户，1 个客户您无权修改" in page
+    assert "华东区" in client.get(f"/clients/{mine}").get_data(as_text=True)
+    assert "华东区" not in client.get(f"/clients/{theirs}").get_data(as_text=True)
+    assert client.post("/clients/bulk", data={"client_id": [mine], "action": "set_tier",
+                                               "set_tier": "key"}).status_code == 403
+    manager = app.test_client()
+    log_in(manager, gen_user(app, "manager").username)
+    manager.post("/clients/bulk", data={"client_id": [mine, theirs], "action": "set_owner",
+                                        "set_owner": str(owner.id)})
+    assert load(app, Client, theirs).owner_id == owner.id
+    assert manager.post("/clients/bulk", data={"action": "set_tier", "set_tier": "key"}).status_code == 422
+    assert manager.post("/clients/bulk", data={"client_id": [mine], "action": "drop_table"}).status_code == 422
