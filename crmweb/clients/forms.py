@@ -214,3 +214,12 @@ class AccessDecisionForm(Form):
 class ImportForm(Form):
     file = FileField(_l("文件"), validators=[FileRequired(_l("请选择要导入的文件。"))])
     owner_id = SelectField(_l("负责人"), coerce=int, validate_choice=False)
+
+
+class ArchiveSettingsForm(Form):
+    single_purchase_min = DecimalField(_l("单笔高端产品购买满（元）即符合 VIP"), places=2, validators=[
+        DataRequired(_l("请填写金额。")), NumberRange(min=1, max=1e10, message=_l("请输入大于 0 的金额。"))])
+    monthly_purchase_min = DecimalField(_l("同一自然月累计购买满（元）即符合 VIP"), places=2, validators=[
+        DataRequired(_l("请填写金额。")), NumberRange(min=1, max=1e10, message=_l("请输入大于 0 的金额。"))])
+    grant_days = IntegerField(_l("查阅授权默认天数"), validators=[
+        DataRequired(_l("请填写天数。")), NumberRange(min=1, max=90, message=_l("授权天数为 1 到 90 天。"))])

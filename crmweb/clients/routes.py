@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
 from crmweb.auth.permissions import (
     ARCHIVE_GRANT,
@@ -18,6 +19,7 @@ from crmweb.auth.permissions import (
     CLIENTS_RECORD,
     CLIENTS_SET_TIER,
     CLIENTS_VIEW,
+    SETTINGS_BUSINESS,
     require,
     role_can,
 )
@@ -480,3 +482,29 @@ def bulk():
           "success" if not refused else "warning")
     return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/clients")
                     else url_for("clients.index"))
+
+
+@bp.route("/clients/settings", methods=["GET", "POST"])
+@require(SETTINGS_BUSINESS)
+def archive_settings():
+    """VIP thresholds and the default length of an access grant, kept by a manager."""
+    from crmweb.settings import get_setting, set_setting
+
+    form = forms.ArchiveSettingsForm(data=None if request.method == "POST" else {
+        "single_purchase_min": get_setting("vip.single_purchase_min"),
+        "monthly_purchase_min": get_setting("vip.monthly_purchase_min"),
+        "grant_days": get_setting("archive.grant_days")})
+    if form.validate_on_submit():
+        now = utcnow()
+        for key, value in (("vip.single_purchase_min", form.single_purchase_min.data),
+                           ("vip.monthly_purchase_min", form.monthly_purchase_min.data),
+                           ("archive.grant_days", form.grant_days.data)):
+            set_setting(key, value, current_user, now)
+        record_audit("settings.changed", target_type="settings", target_id="clients",
+                     detail=f"vip={form.single_purchase_min.data}/{form.monthly_purchase_min.data} "
+                            f"grant_days={form.grant_days.data}", now=now)
+        db.session.commit()
+        flash(_("设置已保存。"), "success")
+        return redirect(url_for("clients.archive_settings"))
+    status = 422 if request.method == "POST" else 200
+    return render("clients/settings.html", form=form, status_code=status)

@@ -303,3 +303,21 @@ def test_bulk_actions_stay_within_the_actors_permissions(app, client):
     assert manager.post("/clients/bulk", data={"action": "set_tier", "set_tier": "key"}).status_code == 422
     response = manager.post("/clients/bulk", data={"client_id": [mine], "action": "drop_table"})
     assert response.status_code == 422
+
+
+def test_a_manager_changes_the_vip_threshold_and_it_applies_to_the_next_sale(app, client):
+    manager = gen_user(app, "manager")
+    log_in(client, manager.username)
+    response = client.post("/clients/settings", data={"single_purchase_min": "abc",
+                                                      "monthly_purchase_min": "20000", "grant_days": "7"})
+    assert response.status_code == 422
+    response = client.post("/clients/settings", data={
+        "single_purchase_min": "5000", "monthly_purchase_min": "9000", "grant_days": "3"})
+    assert response.status_code == 302
+    client_id = make_client(app, manager)
+    client.post(f"/clients/{client_id}/events", data={
+        "kind": "sale", "occurred_at": "2026-11-01T09:00", "high_end": "y", "amount": "6000"})
+    assert load(app, Client, client_id).vip_status == "eligible"
+    specialist = app.test_client()
+    log_in(specialist, gen_user(app, "specialist").username)
+    assert specialist.get("/clients/settings").status_code == 403
