@@ -21,10 +21,12 @@ def healthz():
         report["database"] = "down"
         healthy = False
     if current_app.config["REDIS_URL"]:
+        from redis.exceptions import RedisError
+
         try:
             report["queue_depth"] = jobs.queue_depth()
             report["redis"] = "ok"
-        except jobs.RedisError:
+        except RedisError:
             report["redis"] = "down"
             healthy = False
     return jsonify(report), 200 if healthy else 503

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from crmweb.clients.names import normalise, pinyin_forms
+from crmweb.clients.names import normalise
 
 STAGES = ("prospect", "customer", "lost")
 TIERS = ("general", "important", "key")
@@ -129,7 +129,7 @@ def _suffixes(text: str) -> list[str]:
     return [text[i:i + SUFFIX_KEY_LENGTH] for i in range(1, len(text) - 1)]
 
 
-def _syllable_suffixes(syllables: list[str]) -> list[str]:
+def _syllable_suffixes(syllables) -> list[str]:
     return ["".join(syllables[i:])[:SUFFIX_KEY_LENGTH] for i in range(1, len(syllables) - 1)]
 
 
@@ -140,7 +140,7 @@ def _name_keys(name: str, person: bool, whole: int, part: int, pinyin_part: int)
     if not text:
         return
     syllables = pinyin_syllables(name, person)
-    full, initials = pinyin_forms(name, person)
+    full, initials = "".join(syllables), "".join(s[0] for s in syllables if s)
     yield text[:SUFFIX_KEY_LENGTH], whole
     for suffix in _suffixes(text):
         yield suffix, part

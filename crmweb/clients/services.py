@@ -595,7 +595,7 @@ def _reindex_many(clients: list[Client]) -> None:
         db.session.execute(sa.delete(ClientSearchKey).where(ClientSearchKey.client_id.in_(chunk)))
     db.session.flush()
     if keys:
-        db.session.execute(sa.insert(ClientSearchKey), keys)
+        db.session.execute(sa.insert(ClientSearchKey.__table__), keys)  # core executemany: fast
 
 
 # --- bulk actions on a search result --------------------------------------------------------------

@@ -1,0 +1,64 @@
+"""Import of the 2,000 contacts of a phone's vCard 2.1 export, timed as the whole CLI command."""
+import os
+import quopri
+import random
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from bench.data import company_name, mobile, person_name
+
+ROOT = Path(__file__).resolve().parent.parent
+BAR_SECONDS = 1.5
+CONTACTS = 2000
+
+
+def qp(text: str) -> str:
+    return quopri.encodestring(text.encode()).decode().replace("=\n", "=\r\n")
+
+
+def android_export(path: Path) -> None:
+    """What older Android phones write: vCard 2.1, names and organisations quoted-printable."""
+    rng = random.Random(7)
+    cards = []
+    for n in range(CONTACTS):
+        name = person_name(rng)
+        lines = ["BEGIN:VCARD", "VERSION:2.1",
+                 f"N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:{qp(name[0])};{qp(name[1:])};;;",
+                 f"FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:{qp(name)}",
+                 f"TEL;CELL:{mobile(50_000_000 + n)[3:6]}-{mobile(50_000_000 + n)[6:10]}-"
+                 f"{mobile(50_000_000 + n)[10:]}"]
+        if n % 3 == 0:
+            lines.append(f"ORG;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:{qp(company_name(rng, n % 400))}")
+        if n % 4 == 0:
+            lines.append(f"EMAIL;HOME:user{n}@example.cn")
+        if n % 5 == 0:
+            lines.append(f"BDAY:19{rng.randint(50, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
+        lines.append("END:VCARD")
+        cards.append("\r\n".join(lines))
+    path.write_text("\r\n".join(cards) + "\r\n", encoding="utf-8")
+
+
+def run(write_result) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="crmweb-bench-import-"))
+    export = workdir / "contacts.vcf"
+    android_export(export)
+    flask = str(Path(os.sys.executable).parent / "flask")
+    timings, output = [], ""
+    for attempt in range(3):
+        env = {**os.environ, "FLASK_APP": "wsgi", "CRMWEB_INSTANCE_PATH": str(workdir / f"i{attempt}"),
+               "DATABASE_URL": f"sqlite:///{workdir}/import{attempt}.sqlite3"}
+        subprocess.run([flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+        started = time.perf_counter()
+        done = subprocess.run([flask, "clients", "import", str(export)], cwd=ROOT, env=env, check=True,
+                              capture_output=True, text=True)
+        timings.append(time.perf_counter() - started)
+        output = done.stdout.strip()
+    worst = max(timings)
+    write_result("import_2000_vcard21", {
+        "contacts": CONTACTS, "seconds": [round(t, 3) for t in timings],
+        "median_seconds": round(statistics.median(timings), 3), "worst_seconds": round(worst, 3),
+        "bar_seconds": BAR_SECONDS, "bar_met": worst < BAR_SECONDS, "cli_output": output,
+        "summary": f"{CONTACTS} contacts in {statistics.median(timings):.2f} s (worst {worst:.2f} s)"})
