@@ -119,26 +119,8 @@ def overdue_before(stage: str, now: datetime) -> datetime:
     return now - (timedelta(days=7) if stage == "prospect" else timedelta(days=30))
 
 
-def _search_query(filters: SearchFilters, now: datetime):
-    """The query for clients matching the filters, best matches first; and whether it is capped.
-
-    A typed query is answered from the search keys by one index range scan, capped, so that a
-    one-letter query costs no more than a precise one; `capped` says the list is not complete.
-    """
-    query = sa.select(Client)
-    capped = False
-    prefix = rules.search_prefix(filters.query)
-    if prefix:
-        matches = (sa.select(ClientSearchKey.client_id, ClientSearchKey.weight)
-                   .where(ClientSearchKey.key >= prefix, ClientSearchKey.key < prefix + "\U0010ffff")
-                   .limit(SEARCH_CANDIDATE_CAP).subquery())
-        best = (sa.select(matches.c.client_id, sa.func.min(matches.c.weight).label("weight"))
-                .group_by(matches.c.client_id).subquery())
-        capped = db.session.scalar(sa.select(sa.func.count()).select_from(matches)) >= SEARCH_CANDIDATE_CAP
-        query = query.join(best, best.c.client_id == Client.id).order_by(
-            best.c.weight, Client.sort_key, Client.id)
-    else:
-        query = query.order_by(Client.sort_key, Client.id)
+def _filtered(query, filters: SearchFilters, now: datetime):
+    """`query` narrowed by every filter except the typed text."""
     if filters.stage:
         query = query.where(Client.stage == filters.stage)
     if filters.tier:
@@ -155,18 +137,56 @@ def _search_query(filters: SearchFilters, now: datetime):
             Client.last_contact_at.is_(None),
             sa.and_(Client.stage == "prospect", Client.last_contact_at < overdue_before("prospect", now)),
             sa.and_(Client.stage != "prospect", Client.last_contact_at < overdue_before("customer", now))))
-    return query, capped
+    return query
+
+
+def _ranked_matches(filters: SearchFilters, prefix: str, now: datetime) -> tuple[list[int], bool]:
+    """Ids of the clients whose keys start with `prefix`, best match first, and whether capped.
+
+    One index range scan over the keys, capped, so that a one-letter query costs no more than a
+    precise one; the filters and the ordering then apply to those candidates only.
+    """
+    keys = db.session.execute(
+        sa.select(ClientSearchKey.client_id, ClientSearchKey.weight)
+        .where(ClientSearchKey.key >= prefix, ClientSearchKey.key < prefix + "\U0010ffff")
+        .limit(SEARCH_CANDIDATE_CAP)).all()
+    best: dict[int, int] = {}
+    for client_id, weight in keys:
+        if weight < best.get(client_id, 99):
+            best[client_id] = weight
+    ranked = []
+    for chunk in _chunks(best):
+        ranked += db.session.execute(_filtered(
+            sa.select(Client.id, Client.sort_key).where(Client.id.in_(chunk)), filters, now)).all()
+    ranked.sort(key=lambda row: (best[row.id], row.sort_key, row.id))
+    return [row.id for row in ranked], len(keys) >= SEARCH_CANDIDATE_CAP
+
+
+def _clients_in_order(ids: list[int]) -> list[Client]:
+    loaded = {client.id: client for client in _load_in(
+        Client, Client.id, ids, selectinload(Client.contacts), selectinload(Client.owner))}
+    return [loaded[client_id] for client_id in ids if client_id in loaded]
 
 
 def search_clients(filters: SearchFilters, page_number: int, page_size: int, now: datetime) -> SearchPage:
-    """One page of the clients matching the filters."""
-    query, capped = _search_query(filters, now)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(
-        query.order_by(None).with_only_columns(Client.id).subquery()))
+    """One page of the clients matching the filters: best matches first, else by pinyin."""
+    prefix = rules.search_prefix(filters.query)
+    if prefix:
+        ids, capped = _ranked_matches(filters, prefix, now)
+        total = len(ids)
+    else:
+        capped = False
+        query = _filtered(sa.select(Client.id), filters, now)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     number = min(max(1, page_number), max(1, -(-total // page_size)))
-    rows = db.session.scalars(query.options(selectinload(Client.contacts))
-                              .limit(page_size).offset((number - 1) * page_size)).all()
-    return SearchPage(rows=rows, number=number, size=page_size, total=total, capped=capped)
+    offset = (number - 1) * page_size
+    if prefix:
+        page_ids = ids[offset:offset + page_size]
+    else:
+        page_ids = db.session.scalars(query.order_by(Client.sort_key, Client.id)
+                                      .limit(page_size).offset(offset)).all()
+    return SearchPage(rows=_clients_in_order(page_ids), number=number, size=page_size, total=total,
+                      capped=capped)
 
 
 EXPORT_LIMIT = 100_000
@@ -176,9 +196,13 @@ def clients_for_export(actor: User, filters: SearchFilters, export_format: str, 
     """All matching clients with contacts and confidential parts, the export audited."""
     if not role_can(actor.role, "clients.export"):
         raise NotAllowed(_("只有经理和总监可以导出客户档案。"))
-    query, _capped = _search_query(filters, now)
-    clients = db.session.scalars(query.options(selectinload(Client.contacts), selectinload(Client.owner))
-                                 .limit(EXPORT_LIMIT)).all()
+    prefix = rules.search_prefix(filters.query)
+    if prefix:
+        ids = _ranked_matches(filters, prefix, now)[0]
+    else:
+        ids = db.session.scalars(_filtered(sa.select(Client.id), filters, now)
+                                 .order_by(Client.sort_key, Client.id).limit(EXPORT_LIMIT)).all()
+    clients = _clients_in_order(ids)
     archives = {row.client_id: row for row in _load_in(
         ClientConfidential, ClientConfidential.client_id, [c.id for c in clients])}
     record_audit("archive.exported", target_type="clients", target_id=export_format,
