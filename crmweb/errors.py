@@ -19,9 +19,12 @@ class DomainError(Exception):
 
     status_code = 409
 
-    def __init__(self, message: str, status_code: int | None = None):
+    def __init__(self, message: str, status_code: int | None = None, audit: dict | None = None):
         super().__init__(message)
         self.message = message
+        # What to write to the audit log about the refusal: kept out of the transaction that
+        # the refusal rolls back, and recorded by the handler afterwards.
+        self.audit = audit
         if status_code is not None:
             self.status_code = status_code
 
@@ -67,6 +70,14 @@ def register_errorhandlers(app):
     @app.errorhandler(DomainError)
     def domain_error(error):
         db.session.rollback()
+        audit = error.audit
+        if audit is None and error.status_code == 403:
+            # An object rule said no (not your client, …): a permission denial like any other.
+            audit = {"action": "permission.denied", "target_type": "endpoint",
+                     "target_id": request.endpoint, "detail": f"{request.method} {request.path}"}
+        if audit:
+            record_audit(**audit)
+            db.session.commit()
         return render_error(error.status_code, error.message)
 
     @app.errorhandler(CSRFError)

@@ -67,8 +67,9 @@ def can_edit(actor: User, client: Client) -> bool:
 
 def _require_confidential(actor: User, client: Client, now: datetime, purpose: str) -> None:
     if not can_read_confidential(actor, client, now):
-        record_audit("archive.denied", target_type="client", target_id=client.id, detail=purpose)
-        raise NotAllowed(_("客户档案的保密部分仅限总监、经理和客户负责人查阅，请先申请查阅。"))
+        raise NotAllowed(_("客户档案的保密部分仅限总监、经理和客户负责人查阅，请先申请查阅。"),
+                         audit={"action": "archive.denied", "target_type": "client",
+                                "target_id": client.id, "detail": purpose})
 
 
 def _confidential_row(client: Client) -> ClientConfidential:

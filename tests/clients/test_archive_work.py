@@ -73,6 +73,7 @@ def test_a_colleague_cannot_edit_someone_elses_archive(app, client):
         "name": "改名", "kind": "company", "stage": "customer"})
     assert response.status_code == 403
     assert load(app, Client, client_id).name == "徐州华通机械有限公司"
+    assert audit_actions(app, "permission.denied") == ["permission.denied"] * 2
 
 
 def test_a_supervisor_edits_any_archive_but_not_its_confidential_part(app, client):
@@ -84,6 +85,7 @@ def test_a_supervisor_edits_any_archive_but_not_its_confidential_part(app, clien
     response = client.post(f"/clients/{client_id}/sections/financial", data={"banks": "改掉"})
     assert response.status_code == 403
     assert load(app, ClientConfidential, client_id).banks == SECRET
+    assert audit_actions(app, "archive.denied") == ["archive.denied"]
 
 
 def test_the_owner_changes_the_confidential_part_and_it_is_audited(app, hx_client):
