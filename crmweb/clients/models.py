@@ -30,7 +30,7 @@ class Client(db.Model):
     stage: Mapped[str] = mapped_column(sa.String(10), default="prospect")
     tier: Mapped[str] = mapped_column(sa.String(10), default="general")
     # none → eligible (by rule) or applied (by a person) → vip (a manager approved)
-    vip_status: Mapped[str] = mapped_column(sa.String(10), default="none")
+    vip_status: Mapped[str] = mapped_column(sa.String(10), default="none", index=True)
     vip_reason: Mapped[str | None] = mapped_column(Short)
     vip_since: Mapped[date | None]
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -171,12 +171,14 @@ class ClientSearchKey(db.Model):
     """
 
     __tablename__ = "client_search_keys"
+    # Covering: a search reads key, client and weight from the index alone, never the table.
+    __table_args__ = (sa.Index("ix_client_search_keys_lookup", "key", "weight", "client_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     # Byte order ("C") on PostgreSQL, as SQLite's BINARY: a prefix is then one contiguous range.
     key: Mapped[str] = mapped_column(
-        sa.String(100).with_variant(sa.String(100, collation="C"), "postgresql"), index=True)
+        sa.String(100).with_variant(sa.String(100, collation="C"), "postgresql"))
     weight: Mapped[int] = mapped_column(sa.SmallInteger)  # lower is a better match
 
 

@@ -29,7 +29,7 @@ from crmweb.errors import DomainError
 from crmweb.extensions import db
 from crmweb.settings import get_setting
 
-SEARCH_CANDIDATE_CAP = 2000
+SEARCH_CANDIDATE_CAP = 1000
 
 
 class NotAllowed(DomainError):
