@@ -54,8 +54,11 @@ def generate(app) -> None:
             for client_id in ids:
                 name = company_name(rng, client_id)
                 contacted = now - timedelta(days=rng.randint(0, 120))
+                stage = rng.choice(["prospect", "customer", "customer", "lost"])
+                rhythm = timedelta(days=7 if stage == "prospect" else 30)
+                due = None if stage == "lost" else contacted + rhythm
                 clients.append({"id": client_id, "kind": "company", "name": name, "sort_key": "",
-                                "stage": rng.choice(["prospect", "customer", "customer", "lost"]),
+                                "stage": stage, "contact_due_at": due,
                                 "tier": rng.choice(["general"] * 6 + ["important"] * 3 + ["key"]),
                                 "vip_status": "none", "owner_id": rng.choice(owners),
                                 "last_contact_at": contacted,

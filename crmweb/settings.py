@@ -16,6 +16,9 @@ DEFAULTS = {
     "vip.single_purchase_min": Decimal("10000"),
     "vip.monthly_purchase_min": Decimal("20000"),
     "archive.grant_days": 7,
+    # Stay in touch: prospects at least weekly, customers at least monthly.
+    "rhythm.prospect_days": 7,
+    "rhythm.customer_days": 30,
 }
 
 
@@ -40,3 +43,14 @@ def set_setting(key: str, value, actor, now: datetime) -> None:
     row = db.session.get(Setting, key) or Setting(key=key)
     row.value, row.updated_by_id, row.updated_at = str(value), actor.id, now
     db.session.add(row)
+
+
+def rhythm_days(session=None) -> dict[str, int]:
+    """Days between contacts that each stage asks for."""
+    session = session or db.session
+    values = {}
+    for stage in ("prospect", "customer"):
+        key = f"rhythm.{stage}_days"
+        stored = session.get(Setting, key)
+        values[stage] = int(stored.value) if stored else DEFAULTS[key]
+    return values

@@ -223,3 +223,7 @@ class ArchiveSettingsForm(Form):
         DataRequired(_l("请填写金额。")), NumberRange(min=1, max=1e10, message=_l("请输入大于 0 的金额。"))])
     grant_days = IntegerField(_l("查阅授权默认天数"), validators=[
         DataRequired(_l("请填写天数。")), NumberRange(min=1, max=90, message=_l("授权天数为 1 到 90 天。"))])
+    prospect_days = IntegerField(_l("意向客户至少每隔几天联系一次"), validators=[
+        DataRequired(_l("请填写天数。")), NumberRange(min=1, max=365, message=_l("天数为 1 到 365。"))])
+    customer_days = IntegerField(_l("成交客户至少每隔几天联系一次"), validators=[
+        DataRequired(_l("请填写天数。")), NumberRange(min=1, max=365, message=_l("天数为 1 到 365。"))])

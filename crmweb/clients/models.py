@@ -53,6 +53,9 @@ class Client(db.Model):
     product_structure: Mapped[str | None] = mapped_column(Short)
 
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # When the stay-in-touch rhythm wants the next contact; None for lost clients. Kept by
+    # keep_contact_due_current below, so that "overdue" is one index range on every database.
+    contact_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -235,3 +238,19 @@ class ClientImport(db.Model):
     filename: Mapped[str] = mapped_column(sa.String(200))
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+@sa.event.listens_for(sa.orm.Session, "before_flush")
+def keep_contact_due_current(session, _flush_context, _instances):
+    """Whatever changed a client's stage or last contact, its due date follows."""
+    from crmweb.clients.rules import contact_due_at
+    from crmweb.settings import rhythm_days
+
+    changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Client)]
+    if not changed:
+        return
+    with session.no_autoflush:
+        rhythms = rhythm_days(session)
+        for client in changed:
+            client.contact_due_at = contact_due_at(client.stage or "prospect", client.last_contact_at,
+                                                   client.created_at, rhythms)

@@ -60,9 +60,11 @@ def _filters() -> services.SearchFilters:
 def index():
     filters = _filters()
     page = services.search_clients(filters, _int_arg("page") or 1, PAGE_SIZE, utcnow())
+    full_rows = {client.id for client in page.rows
+                 if rules.sees_full_list_row(current_user.role, current_user.id, client.owner_id)}
     response = render("clients/index.html", "clients/_results.html", filters=filters, page=page,
                       owners=services.assignable_owners(), all_labels=services.labels(),
-                      labels=labels, full_row=_full_row)
+                      labels=labels, full_rows=full_rows, **_row_texts())
     if is_fragment_request():
         # Bookmarkable address without the empty filters the form sends.
         response.headers["HX-Push-Url"] = url_for(
@@ -70,8 +72,11 @@ def index():
     return response
 
 
-def _full_row(client) -> bool:
-    return rules.sees_full_list_row(current_user.role, current_user.id, client.owner_id)
+def _row_texts() -> dict:
+    """The words every list row repeats, translated once per page."""
+    return {"tier_names": {code: str(name) for code, name in labels.TIER.items()},
+            "stage_names": {code: str(name) for code, name in labels.STAGE.items()},
+            "never_text": _("从未"), "other_owner_text": _("其他负责人的客户")}
 
 
 @bp.route("/clients/new", methods=["GET", "POST"])
@@ -493,16 +498,23 @@ def archive_settings():
     form = forms.ArchiveSettingsForm(data=None if request.method == "POST" else {
         "single_purchase_min": get_setting("vip.single_purchase_min"),
         "monthly_purchase_min": get_setting("vip.monthly_purchase_min"),
-        "grant_days": get_setting("archive.grant_days")})
+        "grant_days": get_setting("archive.grant_days"),
+        "prospect_days": get_setting("rhythm.prospect_days"),
+        "customer_days": get_setting("rhythm.customer_days")})
     if form.validate_on_submit():
         now = utcnow()
         for key, value in (("vip.single_purchase_min", form.single_purchase_min.data),
                            ("vip.monthly_purchase_min", form.monthly_purchase_min.data),
-                           ("archive.grant_days", form.grant_days.data)):
+                           ("archive.grant_days", form.grant_days.data),
+                           ("rhythm.prospect_days", form.prospect_days.data),
+                           ("rhythm.customer_days", form.customer_days.data)):
             set_setting(key, value, current_user, now)
+        db.session.flush()
+        services.recompute_contact_due()
         record_audit("settings.changed", target_type="settings", target_id="clients",
                      detail=f"vip={form.single_purchase_min.data}/{form.monthly_purchase_min.data} "
-                            f"grant_days={form.grant_days.data}", now=now)
+                            f"grant_days={form.grant_days.data} rhythm={form.prospect_days.data}/"
+                            f"{form.customer_days.data}", now=now)
         db.session.commit()
         flash(_("设置已保存。"), "success")
         return redirect(url_for("clients.archive_settings"))

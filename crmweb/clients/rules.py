@@ -1,7 +1,7 @@
 """Rules of the client archive as pure functions: no Flask, no database; time is a parameter."""
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,20 @@ def may_edit_archive(role: str, user_id: int, owner_id: int | None) -> bool:
 def sees_full_list_row(role: str, user_id: int, owner_id: int | None) -> bool:
     """Lists show other owners' clients with name, tier and owner only."""
     return role in CONFIDENTIAL_ROLES or (owner_id is not None and owner_id == user_id)
+
+
+# --- stay in touch ---------------------------------------------------------------------------
+
+def contact_due_at(stage: str, last_contact_at: datetime | None, created_at: datetime | None,
+                   rhythm_days: dict[str, int]) -> datetime | None:
+    """When a client is next due for contact: its last contact (or its creation) plus the rhythm
+    of its stage; a lost client is never due."""
+    if stage == "lost":
+        return None
+    start = last_contact_at or created_at
+    if start is None:
+        return None
+    return start + timedelta(days=rhythm_days["prospect" if stage == "prospect" else "customer"])
 
 
 # --- VIP -----------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from crmweb.extensions import db
 from crmweb.settings import get_setting
 
 SEARCH_CANDIDATE_CAP = 1000
+SMALL_RESULT = 1000
 
 
 class NotAllowed(DomainError):
@@ -115,11 +116,6 @@ class SearchPage:
         return self.number < self.pages
 
 
-def overdue_before(stage: str, now: datetime) -> datetime:
-    """Stay in touch: prospects at least weekly, customers at least monthly."""
-    return now - (timedelta(days=7) if stage == "prospect" else timedelta(days=30))
-
-
 def _filtered(query, filters: SearchFilters, now: datetime):
     """`query` narrowed by every filter except the typed text."""
     if filters.stage:
@@ -134,33 +130,26 @@ def _filtered(query, filters: SearchFilters, now: datetime):
         query = query.where(Client.id.in_(sa.select(client_label_links.c.client_id)
                                           .where(client_label_links.c.label_id == filters.label_id)))
     if filters.overdue:
-        query = query.where(Client.stage != "lost", sa.or_(
-            Client.last_contact_at.is_(None),
-            sa.and_(Client.stage == "prospect", Client.last_contact_at < overdue_before("prospect", now)),
-            sa.and_(Client.stage != "prospect", Client.last_contact_at < overdue_before("customer", now))))
+        query = query.where(Client.contact_due_at < now)
     return query
 
 
 def _ranked_matches(filters: SearchFilters, prefix: str, now: datetime) -> tuple[list[int], bool]:
     """Ids of the clients whose keys start with `prefix`, best match first, and whether capped.
 
-    One index range scan over the keys, capped, so that a one-letter query costs no more than a
-    precise one; the filters and the ordering then apply to those candidates only.
+    One index-only range scan over the keys, capped, so that a one-letter query costs no more
+    than a precise one; the filters and the ordering then apply to those candidates only.
     """
-    keys = db.session.execute(
-        sa.select(ClientSearchKey.client_id, ClientSearchKey.weight)
-        .where(ClientSearchKey.key >= prefix, ClientSearchKey.key < prefix + "\U0010ffff")
-        .limit(SEARCH_CANDIDATE_CAP)).all()
-    best: dict[int, int] = {}
-    for client_id, weight in keys:
-        if weight < best.get(client_id, 99):
-            best[client_id] = weight
-    ranked = []
-    for chunk in _chunks(best):
-        ranked += db.session.execute(_filtered(
-            sa.select(Client.id, Client.sort_key).where(Client.id.in_(chunk)), filters, now)).all()
-    ranked.sort(key=lambda row: (best[row.id], row.sort_key, row.id))
-    return [row.id for row in ranked], len(keys) >= SEARCH_CANDIDATE_CAP
+    matches = (sa.select(ClientSearchKey.client_id, ClientSearchKey.weight)
+               .where(ClientSearchKey.key >= prefix, ClientSearchKey.key < prefix + "\U0010ffff")
+               .limit(SEARCH_CANDIDATE_CAP).subquery())
+    best = (sa.select(matches.c.client_id, sa.func.min(matches.c.weight).label("weight"))
+            .group_by(matches.c.client_id).subquery())
+    ids = db.session.scalars(_filtered(
+        sa.select(Client.id).join(best, best.c.client_id == Client.id), filters, now)
+        .order_by(best.c.weight, Client.sort_key, Client.id)).all()
+    scanned = db.session.scalar(sa.select(sa.func.count()).select_from(matches)) if ids else 0
+    return ids, scanned >= SEARCH_CANDIDATE_CAP
 
 
 def _clients_in_order(ids: list[int]) -> list[Client]:
@@ -172,16 +161,21 @@ def _clients_in_order(ids: list[int]) -> list[Client]:
 def search_clients(filters: SearchFilters, page_number: int, page_size: int, now: datetime) -> SearchPage:
     """One page of the clients matching the filters: best matches first, else by pinyin."""
     prefix = rules.search_prefix(filters.query)
+    capped, ids = False, None
     if prefix:
         ids, capped = _ranked_matches(filters, prefix, now)
         total = len(ids)
     else:
-        capped = False
         query = _filtered(sa.select(Client.id), filters, now)
         total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        if total <= SMALL_RESULT:
+            # A narrow filter: fetch its few rows by their index and sort here. Left to itself the
+            # database would walk the whole pinyin index looking for them.
+            rows = db.session.execute(_filtered(sa.select(Client.id, Client.sort_key), filters, now)).all()
+            ids = [row.id for row in sorted(rows, key=lambda row: (row.sort_key, row.id))]
     number = min(max(1, page_number), max(1, -(-total // page_size)))
     offset = (number - 1) * page_size
-    if prefix:
+    if ids is not None:
         page_ids = ids[offset:offset + page_size]
     else:
         page_ids = db.session.scalars(query.order_by(Client.sort_key, Client.id)
@@ -676,3 +670,19 @@ def bulk_update(actor: User, client_ids: list[int], action: str, value, now: dat
                         + ",".join(str(c.id) for c in clients)[:300])
     db.session.commit()
     return done, refused
+
+
+def recompute_contact_due() -> None:
+    """After the rhythms changed: every client's next due date, in two statements."""
+    from crmweb.settings import rhythm_days
+
+    rhythms = rhythm_days()
+    start = sa.func.coalesce(Client.last_contact_at, Client.created_at)
+    for stage_filter, days in ((Client.stage == "prospect", rhythms["prospect"]),
+                               (Client.stage == "customer", rhythms["customer"])):
+        if db.engine.dialect.name == "sqlite":
+            due = sa.func.strftime("%Y-%m-%d %H:%M:%f", start, f"+{int(days)} days")
+        else:
+            due = start + sa.text(f"interval '{int(days)} days'")
+        db.session.execute(sa.update(Client).where(stage_filter).values(contact_due_at=due))
+    db.session.execute(sa.update(Client).where(Client.stage == "lost").values(contact_due_at=None))

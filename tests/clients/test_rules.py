@@ -115,3 +115,12 @@ def test_who_reads_the_confidential_sections(role, own, grant, expected):
 ])
 def test_who_changes_an_archive(role, own, expected):
     assert rules.may_edit_archive(role, 5, 5 if own else 9) is expected
+
+
+def test_prospects_are_due_a_week_and_customers_a_month_after_the_last_contact():
+    last = datetime(2026, 11, 1, tzinfo=UTC)
+    rhythms = {"prospect": 7, "customer": 30}
+    assert rules.contact_due_at("prospect", last, None, rhythms) == datetime(2026, 11, 8, tzinfo=UTC)
+    assert rules.contact_due_at("customer", last, None, rhythms) == datetime(2026, 12, 1, tzinfo=UTC)
+    assert rules.contact_due_at("customer", None, last, rhythms) == datetime(2026, 12, 1, tzinfo=UTC)
+    assert rules.contact_due_at("lost", last, None, rhythms) is None

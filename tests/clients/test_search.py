@@ -3,7 +3,6 @@ import re
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from crmweb.clients.models import Client
 from crmweb.extensions import db
@@ -66,14 +65,33 @@ def test_filters_by_stage_tier_and_owner(archive, client, app):
 
 
 def test_overdue_for_contact_lists_clients_not_contacted_in_time(app, archive, client):
+    def contacted(key, days_ago, created_days_ago=0):
+        archived = db.session.get(Client, archive[key])
+        archived.created_at = utcnow() - timedelta(days=created_days_ago)
+        archived.last_contact_at = utcnow() - timedelta(days=days_ago) if days_ago is not None else None
+
     with app.app_context():
-        db.session.execute(sa.update(Client).where(Client.id == archive["huatong"])
-                           .values(last_contact_at=utcnow() - timedelta(days=3)))
-        db.session.execute(sa.update(Client).where(Client.id == archive["hengrun"])
-                           .values(last_contact_at=utcnow() - timedelta(days=8)))
+        contacted("huatong", 3)                          # a customer, 3 days ago: fine
+        contacted("hengrun", 8)                          # a prospect, 8 days ago: overdue
+        contacted("jinling", None, created_days_ago=31)  # a customer never contacted in 31 days
         db.session.commit()
-    # huatong (customer, 3 days) is fine; hengrun (prospect, 8 days) and jinling (never) are overdue
     assert sorted(found(client, "", overdue="1")) == sorted([archive["hengrun"], archive["jinling"]])
+    with app.app_context():
+        db.session.get(Client, archive["hengrun"]).stage = "lost"  # lost clients are never due
+        db.session.commit()
+    assert found(client, "", overdue="1") == [archive["jinling"]]
+
+
+def test_a_manager_changes_the_rhythm_and_every_due_date_follows(app, archive, client):
+    with app.app_context():
+        db.session.get(Client, archive["huatong"]).last_contact_at = utcnow() - timedelta(days=10)
+        db.session.commit()
+    assert archive["huatong"] not in found(client, "", overdue="1")
+    response = client.post("/clients/settings", data={
+        "single_purchase_min": "10000", "monthly_purchase_min": "20000", "grant_days": "7",
+        "prospect_days": "7", "customer_days": "9"})
+    assert response.status_code == 302
+    assert archive["huatong"] in found(client, "", overdue="1")
 
 
 def test_search_page_is_a_full_page_with_the_query_when_opened_directly(archive, client):
