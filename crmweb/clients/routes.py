@@ -31,7 +31,7 @@ from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request, render
 from crmweb.timeutil import utcnow
 
-PAGE_SIZE = 30
+PAGE_SIZE = 20
 
 
 def _int_arg(name: str) -> int | None:

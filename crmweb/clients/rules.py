@@ -114,6 +114,8 @@ def display_phone(e164: str | None) -> str:
     """'+8613812345678' → '138 1234 5678'; numbers abroad in international form."""
     if not e164:
         return ""
+    if len(e164) == 14 and e164.startswith("+861"):  # a mainland mobile, the common case: no parsing
+        return f"{e164[3:6]} {e164[6:10]} {e164[10:]}"
     import phonenumbers
 
     try:
