@@ -1,5 +1,6 @@
 """Search as you type, and a section edited in place, in real Chromium."""
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_sign_in import sign_in
 from tests.clients.helpers import make_client
@@ -38,6 +39,8 @@ def test_search_as_you_type_and_edit_in_place(app, live_server, page):
     page.click("#section-basics button[type=submit]")
     page.locator("#section-basics .error").wait_for()
     assert "请输入客户名称" in page.locator("#section-basics .error").inner_text()
+    # The returned form keeps what was typed (once htmx has settled the swap).
+    expect(page.locator("#section-basics input[name=address]")).to_have_value("徐州市铜山区银山路 1 号")
     page.locator("#section-basics input[name=name]").fill("徐州华通机械有限公司")
     page.locator("#section-basics input[name=staff_count]").fill("320")
     page.click("#section-basics button[type=submit]")
