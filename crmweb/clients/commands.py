@@ -1,25 +1,16 @@
 """`flask clients import PATH [--owner U] [--dry-run]`."""
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from crmweb.auth.actors import CommandLineActor
 from crmweb.auth.models import User
 from crmweb.extensions import db
 from crmweb.timeutil import utcnow
 
 clients_cli = AppGroup("clients", help="客户档案。")
-
-
-@dataclass(frozen=True)
-class CommandLineActor:
-    """Whoever runs the command on the server: trusted like a director, audited as 'cli'."""
-
-    id: None = None
-    username: str = "cli"
-    role: str = "director"
 
 
 @clients_cli.command("import")

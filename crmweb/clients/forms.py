@@ -8,7 +8,6 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     DecimalField,
-    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -208,7 +207,6 @@ class AccessDecisionForm(Form):
     days = IntegerField(_l("授权天数"), default=7, validators=[Optional(), NumberRange(
         min=1, max=90, message=_l("授权天数为 1 到 90 天。"))])
     note = StringField(_l("备注"), validators=optional_text())
-    decision = HiddenField()
 
 
 class ImportForm(Form):
