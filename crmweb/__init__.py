@@ -58,11 +58,13 @@ def register_blueprints(app):
     from crmweb.auth import bp as auth_bp
     from crmweb.clients import bp as clients_bp
     from crmweb.dashboard import bp as dashboard_bp
+    from crmweb.kb import bp as kb_bp
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(clients_bp)
+    app.register_blueprint(kb_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 
@@ -103,7 +105,9 @@ def register_commands(app):
     from crmweb.auth.commands import users_cli
     from crmweb.clients.commands import clients_cli
     from crmweb.demo import seed_demo
+    from crmweb.kb.commands import kb_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(clients_cli)
+    app.cli.add_command(kb_cli)
     app.cli.add_command(seed_demo)

@@ -9,6 +9,7 @@ ITEMS = [
     ("dashboard.index", _l("今日工作台")),
     ("clients.index", _l("客户档案")),
     ("clients.access_requests", _l("查阅申请")),
+    ("kb.index", _l("知识库")),
     ("clients.archive_settings", _l("档案设置")),
     ("admin.users", _l("用户管理")),
     ("admin.audit_log", _l("审计日志")),

@@ -33,24 +33,29 @@ CLIENTS_IMPORT = "clients.import"
 CLIENTS_EXPORT = "clients.export"
 ARCHIVE_GRANT = "archive.grant"        # decide requests to read confidential sections
 SETTINGS_BUSINESS = "settings.business"
+KB_VIEW = "kb.view"                    # search and read published articles
+KB_WRITE = "kb.write"                  # write drafts, see the authors' report
+KB_PUBLISH = "kb.publish"              # publish, edit any article, archive
+KB_SYNONYMS = "kb.synonyms"
 
-_STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD}
+_STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW}
 _ARCHIVE_KEEPERS = _STAFF | {CLIENTS_CREATE, CLIENTS_EDIT}
-_MANAGEMENT = _ARCHIVE_KEEPERS | {CLIENTS_SET_TIER, CLIENTS_IMPORT, CLIENTS_APPROVE_VIP,
-                                  CLIENTS_REASSIGN, CLIENTS_EXPORT, ARCHIVE_GRANT,
-                                  SETTINGS_BUSINESS}
+_KB_EDITORS = {KB_WRITE, KB_PUBLISH}
+_MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
+    CLIENTS_SET_TIER, CLIENTS_IMPORT, CLIENTS_APPROVE_VIP, CLIENTS_REASSIGN, CLIENTS_EXPORT,
+    ARCHIVE_GRANT, SETTINGS_BUSINESS, KB_SYNONYMS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "director": frozenset(_MANAGEMENT),
     "manager": frozenset(_MANAGEMENT),
-    "supervisor": frozenset(_ARCHIVE_KEEPERS | {CLIENTS_SET_TIER, CLIENTS_IMPORT}),
-    "specialist": frozenset(_ARCHIVE_KEEPERS | {CLIENTS_IMPORT}),
+    "supervisor": frozenset(_ARCHIVE_KEEPERS | _KB_EDITORS | {CLIENTS_SET_TIER, CLIENTS_IMPORT}),
+    "specialist": frozenset(_ARCHIVE_KEEPERS | {CLIENTS_IMPORT, KB_WRITE}),
     "sales": frozenset(_ARCHIVE_KEEPERS),
-    "service": frozenset(_STAFF),
-    # Reception sees a visitor's client name and tier through bookings, nothing of the archive.
-    "reception": frozenset({DASHBOARD_VIEW}),
+    "service": frozenset(_STAFF | {KB_WRITE}),
+    # Reception answers visitors from the knowledge base; of the archive it sees nothing.
+    "reception": frozenset({DASHBOARD_VIEW, KB_VIEW}),
     # Separation of duties: the administrator runs the system, not the business.
-    "admin": frozenset({DASHBOARD_VIEW, ADMIN_USERS, ADMIN_AUDIT}),
+    "admin": frozenset({DASHBOARD_VIEW, ADMIN_USERS, ADMIN_AUDIT, KB_VIEW}),
 }
 
 PUBLIC = "public"

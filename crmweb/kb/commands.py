@@ -1,0 +1,25 @@
+"""`flask kb import PATH`: articles as JSON lines (ref, title, body, category, tags)."""
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from crmweb.timeutil import utcnow
+
+kb_cli = AppGroup("kb", help="服务知识库。")
+
+
+@kb_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(path):
+    """导入文章（JSON lines：ref、title、body、category、tags）；同一 ref 再次导入时更新。"""
+    from crmweb.kb import services
+
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        raise click.ClickException("文件不是 UTF-8 编码。") from None
+    created, updated, problems = services.import_articles(lines, utcnow())
+    for problem in problems:
+        click.echo(problem, err=True)
+    click.echo(f"新建 {created} / 更新 {updated} / 错误 {len(problems)}")

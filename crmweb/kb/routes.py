@@ -1,0 +1,186 @@
+"""/kb: search as you type, read, write, publish; synonyms and the authors' report."""
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crmweb.auth.permissions import KB_PUBLISH, KB_SYNONYMS, KB_VIEW, KB_WRITE, can, require
+from crmweb.extensions import db
+from crmweb.htmx import is_fragment_request, render
+from crmweb.kb import bp, search, services, text
+from crmweb.kb.forms import ArticleForm, SynonymsForm
+from crmweb.kb.models import Article, Revision, SynonymGroup, Vote
+from crmweb.timeutil import utcnow
+
+
+@bp.route("/kb")
+@require(KB_VIEW)
+def index():
+    query = request.args.get("q", "").strip()[:100]
+    hits, log_id = [], None
+    if query:
+        hits = search.search(query)
+        log_id = services.log_search(current_user, query, len(hits), utcnow())
+    words = search.highlight_words(query) if query else []
+    response = render("kb/index.html", "kb/_results.html", query=query, hits=hits, log_id=log_id,
+                      words=words, highlight=text.highlight, snippet=text.snippet,
+                      plain_text=search.plain_text, categories=_categories())
+    if is_fragment_request():
+        response.headers["HX-Push-Url"] = url_for("kb.index", q=query) if query else url_for("kb.index")
+    return response
+
+
+def _categories():
+    return db.session.execute(
+        sa.select(Article.category, sa.func.count()).where(Article.status == "published",
+                                                            Article.category != "")
+        .group_by(Article.category).order_by(Article.category)).all()
+
+
+@bp.route("/kb/browse")
+@require(KB_VIEW)
+def browse():
+    category, tag = request.args.get("category", "")[:64], request.args.get("tag", "")[:32]
+    statement = sa.select(Article).where(Article.status == "published")
+    if category:
+        statement = statement.where(Article.category == category)
+    if tag:
+        # Tags are stored comma separated with commas at neither end.
+        statement = statement.where(sa.or_(
+            Article.tags == tag, Article.tags.startswith(tag + ",", autoescape=True),
+            Article.tags.endswith("," + tag, autoescape=True),
+            Article.tags.contains("," + tag + ",", autoescape=True)))
+    articles = db.session.scalars(statement.order_by(Article.title).limit(500)).all()
+    mine = []
+    if can(KB_WRITE):
+        mine = db.session.scalars(sa.select(Article).where(
+            Article.status != "published",
+            sa.true() if can(KB_PUBLISH) else Article.author_id == current_user.id)
+            .order_by(Article.updated_at.desc()).limit(100)).all()
+    return render("kb/browse.html", articles=articles, category=category, tag=tag,
+                  categories=_categories(), drafts=mine)
+
+
+@bp.route("/kb/<int:article_id>")
+@require(KB_VIEW)
+def article(article_id):
+    item = services.get_article(article_id, current_user)
+    log_id = request.args.get("s", "")
+    if log_id.isdigit():
+        services.log_click(int(log_id), current_user, item.id)
+    if item.status == "published":
+        services.count_view(item)
+    my_vote = db.session.scalar(sa.select(Vote.helpful).where(
+        Vote.article_id == item.id, Vote.user_id == current_user.id))
+    return render("kb/article.html", "kb/_votes.html", article=item, related=_related(item),
+                  may_edit=services.may_edit(current_user, item),
+                  may_publish=services.may_publish(current_user), my_vote=my_vote)
+
+
+def _related(item: Article, limit: int = 5):
+    """Other published articles that share its tags, category first."""
+    hits = search.search(" ".join(item.tag_list) or item.title, limit=limit + 1)
+    return [hit.article for hit in hits if hit.article.id != item.id][:limit]
+
+
+@bp.route("/kb/<int:article_id>/vote", methods=["POST"])
+@require(KB_VIEW)
+def vote(article_id):
+    item = services.get_article(article_id, current_user)
+    helpful = request.form.get("helpful")
+    if helpful not in ("yes", "no"):
+        abort(400)
+    services.vote(current_user, item, helpful == "yes", utcnow())
+    if is_fragment_request():
+        return render("kb/article.html", "kb/_votes.html", article=item, my_vote=helpful == "yes")
+    return redirect(url_for("kb.article", article_id=item.id))
+
+
+@bp.route("/kb/new", methods=["GET", "POST"])
+@require(KB_WRITE)
+def new():
+    form = ArticleForm()
+    if request.method == "GET":
+        form.process(data=_prefill())
+    if form.validate_on_submit():
+        item = services.save_article(current_user, None, form.data, utcnow())
+        flash(_("草稿已保存，主管或经理发布后所有人可见。"), "success")
+        return redirect(url_for("kb.article", article_id=item.id))
+    return render("kb/edit.html", form=form, article=None,
+                  status_code=422 if request.method == "POST" else 200)
+
+
+def _prefill() -> dict:
+    """A new article's first words: a search that found nothing, or a client's case."""
+    interaction_id = request.args.get("interaction", "")
+    if interaction_id.isdigit():
+        from crmweb.clients import services as clients
+        from crmweb.clients.models import Interaction
+
+        interaction = db.session.get(Interaction, int(interaction_id))
+        if interaction is None or not can("clients.view"):
+            abort(404)
+        return services.draft_from_interaction(interaction, clients.get_client(interaction.client_id))
+    return {"title": request.args.get("title", "")[:200]}
+
+
+@bp.route("/kb/<int:article_id>/edit", methods=["GET", "POST"])
+@require(KB_WRITE)
+def edit(article_id):
+    item = services.get_article(article_id, current_user)
+    if not services.may_edit(current_user, item):
+        raise services.NotAllowed(_("只有主管和经理可以修改已发布的文章。"))
+    form = ArticleForm(obj=item if request.method == "GET" else None)
+    if request.method == "GET":
+        form.tags.data = "，".join(item.tag_list)
+    if form.validate_on_submit():
+        services.save_article(current_user, item, form.data, utcnow())
+        flash(_("已保存。"), "success")
+        return redirect(url_for("kb.article", article_id=item.id))
+    return render("kb/edit.html", form=form, article=item,
+                  status_code=422 if request.method == "POST" else 200)
+
+
+@bp.route("/kb/<int:article_id>/status", methods=["POST"])
+@require(KB_PUBLISH)
+def set_status(article_id):
+    item = services.get_article(article_id, current_user)
+    services.set_status(current_user, item, request.form.get("status", ""), utcnow())
+    flash({"published": _("已发布。"), "archived": _("已归档。"), "draft": _("已退回草稿。")}[item.status],
+          "success")
+    return redirect(url_for("kb.article", article_id=item.id))
+
+
+@bp.route("/kb/<int:article_id>/revisions")
+@require(KB_WRITE)
+def revisions(article_id):
+    item = services.get_article(article_id, current_user)
+    history = db.session.scalars(sa.select(Revision).where(Revision.article_id == item.id)
+                                 .order_by(Revision.at.desc(), Revision.id.desc())).all()
+    return render("kb/revisions.html", article=item, revisions=history)
+
+
+@bp.route("/kb/synonyms", methods=["GET", "POST"])
+@require(KB_SYNONYMS)
+def synonyms():
+    form = SynonymsForm()
+    if form.validate_on_submit():
+        count = services.replace_synonyms(current_user, form.groups.data.splitlines(), utcnow())
+        flash(_("已保存 %(count)s 组同义词。", count=count), "success")
+        return redirect(url_for("kb.synonyms"))
+    if request.method == "GET":
+        form.groups.data = "\n".join(db.session.scalars(
+            sa.select(SynonymGroup.words).order_by(SynonymGroup.id)))
+    return render("kb/synonyms.html", form=form,
+                  status_code=422 if request.method == "POST" else 200)
+
+
+@bp.route("/kb/report")
+@require(KB_WRITE)
+def report():
+    days = request.args.get("days", "30")
+    days = int(days) if days.isdigit() and 1 <= int(days) <= 365 else 30
+    nothing_found, nothing_opened = services.unanswered_searches(utcnow() - timedelta(days=days))
+    return render("kb/report.html", days=days, nothing_found=nothing_found, nothing_opened=nothing_opened)

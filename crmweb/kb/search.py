@@ -1,0 +1,110 @@
+"""The knowledge-base index and its BM25 ranking, in SQL that SQLite and PostgreSQL run alike.
+
+Indexing an article writes one posting per term with its BM25 term-frequency part, the field
+weights already applied (title and tags weigh more than the body). A search turns the query into
+weighted terms (text.query_terms), reads each term's document frequency, and lets the database
+sum `part × weight × idf` per article. Scores are rounded before the final ordering so that both
+databases return the same top ten.
+"""
+import math
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from crmweb.extensions import db
+from crmweb.kb import text
+from crmweb.kb.models import Article, FieldLengths, Posting, SynonymGroup
+
+FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "category": 1.0, "body": 1.0}
+K1, B = 1.2, 0.75
+CANDIDATES = 50
+# Terms found in most articles (的, 是, 怎么) barely rank anything and cost the most to sum.
+MIN_IDF = 0.05
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(html: str) -> str:
+    return re.sub(r"\s+", " ", _TAG.sub(" ", html or "")).strip()
+
+
+def _field_texts(article: Article) -> dict[str, str]:
+    return {"title": article.title, "tags": " ".join(article.tag_list) + " " + (article.synonyms or ""),
+            "category": article.category or "", "body": plain_text(article.body)}
+
+
+def _average_lengths() -> dict[str, float]:
+    row = db.session.execute(sa.select(
+        sa.func.avg(FieldLengths.title), sa.func.avg(FieldLengths.tags),
+        sa.func.avg(FieldLengths.category), sa.func.avg(FieldLengths.body))).one()
+    return {field: float(value or 1.0) or 1.0 for field, value in zip(FIELD_WEIGHTS, row, strict=True)}
+
+
+def index_article(article: Article) -> None:
+    """(Re)write the postings of one article; unpublished articles leave the index."""
+    db.session.execute(sa.delete(Posting.__table__).where(Posting.article_id == article.id))
+    db.session.execute(sa.delete(FieldLengths.__table__).where(FieldLengths.article_id == article.id))
+    if article.status != "published":
+        return
+    counts = {field: text.terms(text.normalise(value)) for field, value in _field_texts(article).items()}
+    lengths = {field: sum(terms.values()) for field, terms in counts.items()}
+    db.session.execute(sa.insert(FieldLengths.__table__), [{"article_id": article.id, **lengths}])
+    average = _average_lengths()
+    parts: dict[str, float] = {}
+    for field, terms in counts.items():
+        for term, tf in terms.items():
+            norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[field] / average[field]))
+            parts[term] = parts.get(term, 0.0) + FIELD_WEIGHTS[field] * norm
+    if parts:
+        db.session.execute(sa.insert(Posting.__table__), [
+            {"term": term[:64], "article_id": article.id, "part": round(part, 6)}
+            for term, part in parts.items()])
+
+
+def synonyms() -> dict[str, set[str]]:
+    groups = db.session.scalars(sa.select(SynonymGroup.words)).all()
+    return text.synonym_map([text.parse_synonym_line(line) for line in groups])
+
+
+@dataclass
+class Hit:
+    article: Article
+    score: float
+
+
+def search(query: str, limit: int = 10) -> list[Hit]:
+    """The best published articles for a query, best first."""
+    weighted = text.query_terms(query, synonyms())
+    if not weighted:
+        return []
+    documents = db.session.scalar(sa.select(sa.func.count()).select_from(FieldLengths)) or 0
+    frequencies = dict(db.session.execute(
+        sa.select(Posting.term, sa.func.count()).where(Posting.term.in_(list(weighted)))
+        .group_by(Posting.term)).all())
+    factors = {}
+    for term, frequency in frequencies.items():
+        idf = math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+        if idf >= MIN_IDF:
+            factors[term] = weighted[term] * idf
+    if not factors:
+        return []
+    factor = sa.case({term: value for term, value in factors.items()}, value=Posting.term, else_=0.0)
+    score = sa.func.sum(Posting.part * factor).label("score")
+    rows = db.session.execute(
+        sa.select(Posting.article_id, score).where(Posting.term.in_(list(factors)))
+        .group_by(Posting.article_id).order_by(score.desc(), Posting.article_id)
+        .limit(CANDIDATES)).all()
+    ranked = sorted(rows, key=lambda row: (-round(row.score, 6), row.article_id))[:limit]
+    articles = {a.id: a for a in db.session.scalars(
+        sa.select(Article).where(Article.id.in_([row.article_id for row in ranked])))}
+    return [Hit(articles[row.article_id], row.score) for row in ranked if row.article_id in articles]
+
+
+def highlight_words(query: str) -> list[str]:
+    """The words of a query worth marking in results, longest first (normalised)."""
+    normalised = text.normalise(query)
+    words = {term[2:] for term in text.terms(normalised) if term.startswith((text.WORD, text.BIGRAM))}
+    if not words:
+        words = {term[2:] for term in text.terms(normalised)}
+    return sorted(words, key=len, reverse=True)

@@ -1,0 +1,250 @@
+"""Use cases of the knowledge base: write, publish, archive, vote, import, keep synonyms, log."""
+import json
+import re
+from datetime import datetime
+
+import nh3
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from crmweb.auth.actors import CommandLineActor
+from crmweb.auth.audit import record_audit
+from crmweb.auth.permissions import role_can
+from crmweb.errors import DomainError
+from crmweb.extensions import db
+from crmweb.kb import search, text
+from crmweb.kb.default_synonyms import default_groups
+from crmweb.kb.models import Article, Revision, SearchLog, SynonymGroup, Vote
+
+ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "blockquote",
+                "code", "pre", "a", "table", "thead", "tbody", "tr", "th", "td", "hr"}
+EDITABLE = ("title", "body", "category", "tags", "synonyms")
+
+
+class NotAllowed(DomainError):
+    status_code = 403
+
+
+def sanitise(html: str) -> str:
+    """Only safe HTML survives: no scripts, no event handlers, no javascript: links."""
+    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def as_html(body: str) -> str:
+    """Plain text (imports, drafts from a case) becomes paragraphs; HTML is sanitised."""
+    if re.search(r"<(p|br|ul|ol|li|strong|em|h3|h4|table)\b", body or "", re.I):
+        return sanitise(body)
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\r\n\s*\r\n", body or "") if p.strip()]
+    from markupsafe import escape
+    return "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+
+
+def clean_tags(raw: str) -> str:
+    parts = re.split(r"[,，、;；\s]+", raw or "")
+    return ",".join(dict.fromkeys(p.strip()[:32] for p in parts if p.strip()))[:500]
+
+
+def may_publish(user) -> bool:
+    return role_can(user.role, "kb.publish")
+
+
+def may_read(user, article: Article) -> bool:
+    return article.status == "published" or may_publish(user) or article.author_id == user.id
+
+
+def may_edit(user, article: Article) -> bool:
+    """Editors edit anything; an author edits their own article while it is a draft."""
+    return may_publish(user) or (article.author_id == user.id and article.status == "draft")
+
+
+def get_article(article_id: int, user) -> Article:
+    article = db.session.get(Article, article_id)
+    if article is None or not may_read(user, article):
+        raise DomainError(_("找不到这篇文章。"), status_code=404)
+    return article
+
+
+def _revise(article: Article, actor, changed: list[str], now: datetime) -> None:
+    db.session.add(Revision(article_id=article.id, editor_id=actor.id if actor else None, at=now,
+                            status=article.status, title=article.title, body=article.body,
+                            category=article.category, tags=article.tags, synonyms=article.synonyms,
+                            changed=",".join(changed)[:200]))
+
+
+def save_article(actor, article: Article | None, values: dict, now: datetime) -> Article:
+    """Create a draft or change an article; a published one is re-indexed at once."""
+    values = {"body": as_html(values.get("body", "")), "tags": clean_tags(values.get("tags", "")),
+              "title": (values.get("title") or "").strip()[:200],
+              "category": (values.get("category") or "").strip()[:64],
+              "synonyms": (values.get("synonyms") or "").strip()[:500]}
+    if article is None:
+        article = Article(author_id=actor.id, created_at=now, status="draft", views=0, helpful_yes=0,
+                          helpful_no=0, **{k: values[k] for k in EDITABLE})
+        db.session.add(article)
+        changed = list(EDITABLE)
+    else:
+        if not may_edit(actor, article):
+            raise NotAllowed(_("只有主管和经理可以修改已发布的文章。"))
+        changed = [k for k in EDITABLE if getattr(article, k) != values[k]]
+        for key in changed:
+            setattr(article, key, values[key])
+    article.editor_id, article.updated_at = actor.id, now
+    db.session.flush()
+    if changed:
+        _revise(article, actor, changed, now)
+        search.index_article(article)
+    db.session.commit()
+    return article
+
+
+def set_status(actor, article: Article, status: str, now: datetime) -> None:
+    """Publish or archive (supervisors and managers), or take back to draft."""
+    if status not in ("draft", "published", "archived"):
+        raise DomainError(_("未知的状态。"), status_code=422)
+    if not may_publish(actor):
+        raise NotAllowed(_("只有主管和经理可以发布或归档文章。"))
+    article.status, article.updated_at, article.editor_id = status, now, actor.id
+    if status == "published" and article.published_at is None:
+        article.published_at = now
+    _revise(article, actor, ["status"], now)
+    search.index_article(article)
+    record_audit(f"kb.{status}", target_type="article", target_id=article.id, actor=actor, now=now)
+    db.session.commit()
+
+
+def vote(actor, article: Article, helpful: bool, now: datetime) -> None:
+    """One vote per person; a changed mind moves the vote."""
+    existing = db.session.get(Vote, (article.id, actor.id))
+    if existing is not None:
+        if existing.helpful == helpful:
+            return
+        if existing.helpful:
+            article.helpful_yes -= 1
+        else:
+            article.helpful_no -= 1
+        existing.helpful, existing.at = helpful, now
+    else:
+        db.session.add(Vote(article_id=article.id, user_id=actor.id, helpful=helpful, at=now))
+    if helpful:
+        article.helpful_yes += 1
+    else:
+        article.helpful_no += 1
+    db.session.commit()
+
+
+def count_view(article: Article) -> None:
+    """A read: one more view (an UPDATE by expression, so concurrent readers all count)."""
+    from crmweb.database import side_write
+
+    with side_write() as session:
+        session.execute(sa.update(Article.__table__).where(Article.id == article.id)
+                        .values(views=Article.__table__.c.views + 1))
+
+
+def log_search(user, query: str, results: int, now: datetime) -> int | None:
+    from crmweb.database import side_write
+
+    query = text.normalise(query).strip()[:200]
+    if not query:
+        return None
+    with side_write() as session:
+        entry = SearchLog(at=now, user_id=user.id, query=query, results=results)
+        session.add(entry)
+        session.flush()
+        return entry.id
+
+
+def log_click(log_id: int, user, article_id: int) -> None:
+    from crmweb.database import side_write
+
+    with side_write() as session:
+        session.execute(sa.update(SearchLog.__table__)
+                        .where(SearchLog.id == log_id, SearchLog.user_id == user.id)
+                        .values(clicked_article_id=article_id))
+
+
+def unanswered_searches(since: datetime, limit: int = 100):
+    """Searches that found nothing, and searches whose results nobody opened, most frequent first."""
+    def grouped(condition):
+        count = sa.func.count().label("times")
+        return db.session.execute(
+            sa.select(SearchLog.query, count, sa.func.max(SearchLog.at).label("last"))
+            .where(SearchLog.at >= since, condition).group_by(SearchLog.query)
+            .order_by(count.desc(), SearchLog.query).limit(limit)).all()
+
+    return (grouped(SearchLog.results == 0),
+            grouped(sa.and_(SearchLog.results > 0, SearchLog.clicked_article_id.is_(None))))
+
+
+def ensure_default_synonyms(now: datetime) -> None:
+    if db.session.scalar(sa.select(sa.func.count()).select_from(SynonymGroup)) == 0:
+        for line in default_groups():
+            db.session.add(SynonymGroup(words=line, updated_at=now))
+
+
+def replace_synonyms(actor, lines: list[str], now: datetime) -> int:
+    groups = [" = ".join(words) for words in (text.parse_synonym_line(line) for line in lines)
+              if len(words) >= 2]
+    db.session.execute(sa.delete(SynonymGroup.__table__))
+    for group in groups:
+        db.session.add(SynonymGroup(words=group[:500], updated_at=now))
+    record_audit("kb.synonyms_changed", target_type="kb", target_id="synonyms",
+                 detail=f"groups={len(groups)}", actor=actor, now=now)
+    db.session.commit()
+    return len(groups)
+
+
+def import_articles(lines, now: datetime) -> tuple[int, int, list[str]]:
+    """JSON lines of ref, title, body, category, tags; a known ref updates its article.
+
+    Imported articles are published (they come from an approved source). Returns
+    (created, updated, problems by line).
+    """
+    created = updated = 0
+    problems = []
+    system = CommandLineActor()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            ref, title, body = str(record["ref"]).strip(), str(record["title"]).strip(), str(record["body"])
+        except (ValueError, KeyError, TypeError):
+            problems.append(_("第 %(line)s 行：不是包含 ref、title、body 的 JSON。", line=number))
+            continue
+        if not ref or not title:
+            problems.append(_("第 %(line)s 行：ref 和 title 不能为空。", line=number))
+            continue
+        tags = record.get("tags") or []
+        values = {"title": title, "body": body, "category": str(record.get("category") or ""),
+                  "tags": ",".join(tags) if isinstance(tags, list) else str(tags), "synonyms": ""}
+        article = db.session.scalar(sa.select(Article).where(Article.ref == ref))
+        if article is None:
+            article = save_article(system, None, values, now)
+            article.ref = ref
+            created += 1
+        else:
+            save_article(system, article, values, now)
+            updated += 1
+        article.status = "published"
+        article.published_at = article.published_at or now
+        search.index_article(article)
+        db.session.commit()
+    return created, updated, problems
+
+
+def strip_client_details(content: str, names: list[str]) -> str:
+    """A case's text without who the client is: names, phone numbers and emails removed."""
+    for name in sorted({n for n in names if n}, key=len, reverse=True):
+        content = content.replace(name, _("（客户）"))
+    content = re.sub(r"\+?\d[\d\s-]{6,}\d", _("（电话）"), content)
+    return re.sub(r"[\w.+-]+@[\w-]+\.[\w.]+", _("（邮箱）"), content)
+
+
+def draft_from_interaction(interaction, client) -> dict:
+    names = [client.name] + [c.name for c in client.contacts]
+    content = strip_client_details(interaction.content or "", names)
+    return {"title": strip_client_details(content[:40], names), "body": content,
+            "category": _("投诉处理") if interaction.kind == "complaint" else "", "tags": "", "synonyms": ""}
+

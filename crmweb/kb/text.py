@@ -1,0 +1,141 @@
+"""Chinese text for the knowledge base: normalise, cut into weighted terms, expand synonyms.
+
+Pure functions (no Flask, no database), the same for indexing and for queries, so that the
+index and a query always agree. Traditional characters are folded to simplified (OpenCC), full
+width to half width (NFKC). A text gives three kinds of terms, each weighted:
+
+- words from jieba's search mode ("w:报修"), the strongest evidence;
+- character bigrams ("b:报修"), which find two-character words jieba cut differently;
+- single characters ("c:修"), weak, so that a one-character query still finds something.
+"""
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+WORD, BIGRAM, CHAR = "w:", "b:", "c:"
+QUERY_WEIGHTS = {WORD: 1.0, BIGRAM: 0.5, CHAR: 0.15}
+SYNONYM_WEIGHT = 0.8  # a synonym counts a little less than the word typed
+
+_CJK_OR_WORD = re.compile(r"[\u3400-\u9fff]+|[a-z0-9]+(?:[.\-][a-z0-9]+)*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+# Words of after-sales service that jieba's general dictionary cuts apart; kept whole.
+DOMAIN_WORDS = [
+    "专票", "普票", "红字发票", "开票", "报修", "返修", "上门", "保修期", "延保", "以旧换新", "不制冷",
+    "不制热", "制冷差", "不脱水", "甩不干", "不排水", "漏水", "漏电", "跳闸", "异响", "结霜", "不启动",
+    "滤网", "滤芯", "运输螺栓", "遥控器", "扫地机", "扫地机器人", "油烟机", "热水器", "净水器", "会员卡",
+    "挂失", "补办", "积分", "回访", "话术", "开场白", "维护方案", "大客户", "通讯录", "农历",
+]
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(60)
+    # The cache file of a custom dictionary goes to the temp dir; jieba handles concurrent runs.
+    jieba.initialize()
+    for word in DOMAIN_WORDS:
+        jieba.add_word(word, freq=2000)
+    return jieba
+
+
+def normalise(text: str) -> str:
+    """Full width → half width, lower case, traditional → simplified."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return _converter().convert(text) if _CJK.search(text) else text
+
+
+def terms(text: str) -> Counter:
+    """Term frequencies of a normalised text: words, bigrams and characters."""
+    counts: Counter = Counter()
+    for run in _CJK_OR_WORD.findall(text):
+        if not _CJK.match(run):
+            counts[WORD + run] += 1
+            continue
+        for word in _jieba().cut_for_search(run):
+            if len(word) > 1:
+                counts[WORD + word] += 1
+        counts.update(BIGRAM + run[i:i + 2] for i in range(len(run) - 1))
+        counts.update(CHAR + ch for ch in run)
+    return counts
+
+
+def query_terms(query: str, synonyms: dict[str, set[str]]) -> dict[str, float]:
+    """Each term of a query with its weight; synonyms of its words join at a lower weight."""
+    text = normalise(query)[:200]
+    weighted: dict[str, float] = {}
+
+    def add(term: str, weight: float):
+        weighted[term] = max(weight, weighted.get(term, 0.0))
+
+    for term in terms(text):
+        add(term, QUERY_WEIGHTS[term[:2]])
+    for phrase, alternatives in synonyms.items():
+        if phrase in text:
+            for alternative in alternatives:
+                for term in terms(alternative):
+                    add(term, QUERY_WEIGHTS[term[:2]] * SYNONYM_WEIGHT)
+    return weighted
+
+
+def parse_synonym_line(line: str) -> list[str]:
+    """'报修 = 维修 = 修理' (or with ，, 、 /) → ['报修', '维修', '修理'], normalised."""
+    parts = re.split(r"[=＝,，、/;；\s]+", line)
+    return list(dict.fromkeys(normalise(p) for p in parts if p.strip()))
+
+
+def synonym_map(groups: list[list[str]]) -> dict[str, set[str]]:
+    mapping: dict[str, set[str]] = {}
+    for group in groups:
+        for word in group:
+            mapping.setdefault(word, set()).update(w for w in group if w != word)
+    return mapping
+
+
+
+
+def highlight(original: str, words: list[str]):
+    """`original` as safe HTML with every occurrence of `words` (normalised) in <mark>."""
+    from markupsafe import Markup, escape
+
+    # Normalise character by character, so that positions map back to the original text.
+    normalised, owner = [], []
+    for index, ch in enumerate(original or ""):
+        folded = normalise(ch)
+        normalised.append(folded)
+        owner.extend([index] * len(folded))
+    flat = "".join(normalised)
+    marked = [False] * len(original or "")
+    for word in words:
+        start = flat.find(word)
+        while word and start >= 0:
+            for position in range(start, start + len(word)):
+                marked[owner[position]] = True
+            start = flat.find(word, start + len(word))
+    pieces, open_mark = [], False
+    for index, ch in enumerate(original or ""):
+        if marked[index] != open_mark:
+            pieces.append(Markup("<mark>") if marked[index] else Markup("</mark>"))
+            open_mark = marked[index]
+        pieces.append(escape(ch))
+    if open_mark:
+        pieces.append(Markup("</mark>"))
+    return Markup("").join(pieces)
+
+
+def snippet(plain: str, words: list[str], width: int = 80) -> str:
+    """A window of `plain` around the first matched word."""
+    flat = normalise(plain)
+    positions = [p for p in (flat.find(w) for w in words) if p >= 0]
+    start = max(0, min(positions) - width // 4) if positions else 0
+    piece = plain[start:start + width]
+    return ("…" if start else "") + piece + ("…" if start + width < len(plain) else "")

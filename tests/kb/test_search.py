@@ -1,0 +1,96 @@
+"""Ranking on the shared labelled set: MRR@10 ≥ 0.92, the same top ten on SQLite and PostgreSQL."""
+import json
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from crmweb import create_app
+from crmweb.extensions import db
+from crmweb.kb import search, services
+from crmweb.timeutil import utcnow
+from tests.conftest import app_config, require_service
+
+EVAL = Path(__file__).resolve().parents[3] / "shared" / "kb-eval"
+COMPARE_URL = os.environ.get("TEST_COMPARE_DATABASE_URL",
+                             "postgresql+psycopg://postgres@127.0.0.1:5432/crmweb_compare")
+
+
+def labelled():
+    articles = (EVAL / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    queries = [json.loads(line) for line in (EVAL / "queries-dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    return articles, queries
+
+
+def top_tens(app, articles, queries) -> dict[str, list[str]]:
+    with app.app_context():
+        services.ensure_default_synonyms(utcnow())  # the migration's, wiped between tests
+        db.session.commit()
+        services.import_articles(articles, utcnow())
+        return {q["q"]: [hit.article.ref for hit in search.search(q["q"])] for q in queries}
+
+
+def mean_reciprocal_rank(results, queries) -> float:
+    total = 0.0
+    for query in queries:
+        ranked = results[query["q"]]
+        total += next((1 / rank for rank, ref in enumerate(ranked, 1) if ref in query["relevant"]), 0.0)
+    return total / len(queries)
+
+
+@pytest.fixture(scope="module")
+def shared_set():
+    if not EVAL.exists():
+        pytest.skip(f"the labelled set is not at {EVAL}")
+    return labelled()
+
+
+def test_mrr_at_10_on_the_labelled_set_is_at_least_092(app, shared_set):
+    articles, queries = shared_set
+    results = top_tens(app, articles, queries)
+    assert mean_reciprocal_rank(results, queries) >= 0.92
+
+
+def test_importing_again_updates_by_ref_instead_of_duplicating(app, shared_set):
+    from crmweb.kb.models import Article
+    articles, _ = shared_set
+    with app.app_context():
+        services.import_articles(articles, utcnow())
+        created, updated, problems = services.import_articles(articles, utcnow())
+        assert (created, updated, problems) == (0, len(articles), [])
+        assert db.session.scalar(sa.select(sa.func.count(Article.id))) == len(articles)
+
+
+def _compare_database(app) -> str:
+    """The other database of the pair: PostgreSQL when this run is on SQLite, and the reverse."""
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            return "sqlite:///" + str(Path(app.instance_path) / "compare.sqlite3")
+    engine = sa.create_engine(COMPARE_URL.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("DROP DATABASE IF EXISTS crmweb_compare WITH (FORCE)")
+            connection.exec_driver_sql("CREATE DATABASE crmweb_compare")
+    except sa.exc.OperationalError:
+        require_service(False, f"PostgreSQL is not reachable for {COMPARE_URL}")
+    finally:
+        engine.dispose()
+    return COMPARE_URL
+
+
+def test_top_ten_lists_are_identical_on_sqlite_and_postgresql(app, shared_set, tmp_path):
+    from flask_migrate import upgrade
+
+    articles, queries = shared_set
+    here = top_tens(app, articles, queries)
+    other_url = _compare_database(app)
+    if other_url.startswith("sqlite"):
+        other_url = f"sqlite:///{tmp_path / 'compare.sqlite3'}"
+    other = create_app(app_config(other_url))
+    with other.app_context():
+        upgrade()
+    there = top_tens(other, articles, queries)
+    with other.app_context():
+        db.engine.dispose()
+    assert here == there
