@@ -91,10 +91,16 @@ def search(query: str, limit: int = 10) -> list[Hit]:
         return []
     factor = sa.case({term: value for term, value in factors.items()}, value=Posting.term, else_=0.0)
     score = sa.func.sum(Posting.part * factor).label("score")
-    rows = db.session.execute(
-        sa.select(Posting.article_id, score).where(Posting.term.in_(list(factors)))
-        .group_by(Posting.article_id).order_by(score.desc(), Posting.article_id)
-        .limit(CANDIDATES)).all()
+    statement = (sa.select(Posting.article_id, score).where(Posting.term.in_(list(factors)))
+                 .group_by(Posting.article_id))
+    if any(not term.startswith(text.CHAR) for term in weighted):
+        strong = [term for term in factors if not term.startswith(text.CHAR)]
+        if not strong:
+            return []
+        # Shared single characters alone are noise once the query has words: 无人机 is not 人.
+        statement = statement.having(sa.func.sum(sa.case((Posting.term.in_(strong), 1), else_=0)) > 0)
+    rows = db.session.execute(statement.order_by(score.desc(), Posting.article_id)
+                              .limit(CANDIDATES)).all()
     ranked = sorted(rows, key=lambda row: (-round(row.score, 6), row.article_id))[:limit]
     articles = {a.id: a for a in db.session.scalars(
         sa.select(Article).where(Article.id.in_([row.article_id for row in ranked])))}

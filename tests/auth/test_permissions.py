@@ -28,16 +28,25 @@ def test_an_undeclared_endpoint_is_refused_even_to_the_director(app, client):
 
 # What every role gets from each page with no arguments: the expected matrix, written out.
 PAGES = ["/", "/admin/users", "/admin/audit", "/account/password", "/clients", "/clients/new",
-         "/clients/access-requests", "/clients/import", "/clients/export.csv", "/clients/settings"]
+         "/clients/access-requests", "/clients/import", "/clients/export.csv", "/clients/settings",
+         "/kb", "/kb/browse", "/kb/new", "/kb/report", "/kb/synonyms"]
 EXPECTED = {
-    "director":   [200, 403, 403, 200, 200, 200, 200, 200, 200, 200],
-    "manager":    [200, 403, 403, 200, 200, 200, 200, 200, 200, 200],
-    "supervisor": [200, 403, 403, 200, 200, 200, 403, 200, 403, 403],
-    "specialist": [200, 403, 403, 200, 200, 200, 403, 200, 403, 403],
-    "sales":      [200, 403, 403, 200, 200, 200, 403, 403, 403, 403],
-    "service":    [200, 403, 403, 200, 200, 403, 403, 403, 403, 403],
-    "reception":  [200, 403, 403, 200, 403, 403, 403, 403, 403, 403],
-    "admin":      [200, 200, 200, 200, 403, 403, 403, 403, 403, 403],
+    "director":   [200, 403, 403, 200, 200, 200, 200, 200, 200,
+                  200, 200, 200, 200, 200, 200],
+    "manager":    [200, 403, 403, 200, 200, 200, 200, 200, 200,
+                  200, 200, 200, 200, 200, 200],
+    "supervisor": [200, 403, 403, 200, 200, 200, 403, 200, 403,
+                  403, 200, 200, 200, 200, 403],
+    "specialist": [200, 403, 403, 200, 200, 200, 403, 200, 403,
+                  403, 200, 200, 200, 200, 403],
+    "sales":      [200, 403, 403, 200, 200, 200, 403, 403, 403,
+                  403, 200, 200, 403, 403, 403],
+    "service":    [200, 403, 403, 200, 200, 403, 403, 403, 403,
+                  403, 200, 200, 200, 200, 403],
+    "reception":  [200, 403, 403, 200, 403, 403, 403, 403, 403,
+                  403, 200, 200, 403, 403, 403],
+    "admin":      [200, 200, 200, 200, 403, 403, 403, 403, 403,
+                  403, 200, 200, 403, 403, 403],
 }
 
 

@@ -19,7 +19,8 @@ COMPARE_URL = os.environ.get("TEST_COMPARE_DATABASE_URL",
 
 def labelled():
     articles = (EVAL / "articles.jsonl").read_text(encoding="utf-8").splitlines()
-    queries = [json.loads(line) for line in (EVAL / "queries-dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    query_lines = (EVAL / "queries-dev.jsonl").read_text(encoding="utf-8").splitlines()
+    queries = [json.loads(line) for line in query_lines]
     return articles, queries
 
 
