@@ -1,0 +1,40 @@
+"""Search the knowledge base as you type, in real Chromium."""
+import pytest
+import sqlalchemy as sa
+
+from crmweb.extensions import db
+from crmweb.kb import services
+from crmweb.kb.models import Article
+from crmweb.timeutil import utcnow
+from tests.browser.test_sign_in import sign_in
+from tests.conftest import gen_user
+from tests.kb.test_pages import ARTICLES
+
+pytestmark = pytest.mark.browser
+
+
+def test_search_as_you_type_in_traditional_characters(app, live_server, page):
+    with app.app_context():
+        services.ensure_default_synonyms(utcnow())
+        db.session.commit()
+        services.import_articles(ARTICLES, utcnow())
+        invoice = db.session.scalar(sa.select(Article.id).where(Article.ref == "r2"))
+    user = gen_user(app, "reception")
+    sign_in(page, live_server, user.username)
+    page.click("#nav-kb-index")
+    page.wait_for_url(f"{live_server}/kb")
+    page.evaluate("window.stillTheSameDocument = true")
+    page.locator("#kb-q").press_sequentially("發票", delay=50)
+    page.locator(f"#article-{invoice}").wait_for()
+    assert page.locator(f"#article-{invoice} mark").first.inner_text() == "发票"
+    assert page.url.endswith("/kb?q=%E7%99%BC%E7%A5%A8")
+    page.locator("#kb-q").fill("")
+    page.locator("#kb-q").press_sequentially("无人机", delay=50)
+    page.locator("#kb-no-results").wait_for()
+    assert page.evaluate("window.stillTheSameDocument") is True
+    page.locator("#kb-q").fill("开票")
+    page.locator(f"#article-{invoice} a").click()
+    page.wait_for_url(f"{live_server}/kb/{invoice}?s=*")
+    page.click("#votes button[value=yes]")
+    page.locator("#votes button[aria-pressed=true]").wait_for()
+    assert page.console_errors == []
