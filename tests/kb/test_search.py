@@ -99,8 +99,9 @@ def test_top_ten_lists_are_identical_on_sqlite_and_postgresql(app, shared_set, t
 
 def test_flask_kb_import_reports_bad_lines(app, runner, tmp_path):
     source = tmp_path / "articles.jsonl"
-    source.write_text('{"ref": "a", "title": "报修流程", "body": "拨打热线", "category": "售后", "tags": ["报修"]}\n'
-                      'not json\n{"ref": "", "title": "空", "body": "x"}\n', encoding="utf-8")
+    source.write_text('{"ref": "a", "title": "报修流程", "body": "拨打热线", "tags": ["报修"]}\n'
+                      'not json\n'
+                      '{"ref": "", "title": "空", "body": "x"}\n', encoding="utf-8")
     result = runner.invoke(args=["kb", "import", str(source)])
     assert "新建 1 / 更新 0 / 错误 2" in result.output
     assert "第 2 行" in result.output and "第 3 行" in result.output
