@@ -3,7 +3,9 @@
 - client search at 100k clients / 300k contacts, p95 of server time, SQLite and PostgreSQL
   (PostgreSQL when BENCH_DATABASE_URL is set or the local server answers);
 - SQL statements per list page and client page, at that size;
-- import of a phone's 2,000-contact vCard 2.1 export, the whole CLI command, wall clock.
+- import of a phone's 2,000-contact vCard 2.1 export, the whole CLI command, wall clock;
+- knowledge-base search: MRR@10 on the shared labelled set beside a character-overlap
+  baseline, p95 query time at 20,000 articles, re-indexing one article on save.
 
 Results are written as JSON into bench/results/. A bar not met is reported, not hidden.
 """
@@ -38,13 +40,14 @@ def postgres_url() -> str | None:
     probe = subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"], check=False)
     if probe.returncode != 0:
         return None
-    subprocess.run(["psql", "-q", "postgresql://postgres@127.0.0.1:5432/postgres", "-c",
-                    "CREATE DATABASE crmweb_bench"], check=False, capture_output=True)
+    for name in ("crmweb_bench", "crmweb_bench_kb"):
+        subprocess.run(["psql", "-q", "postgresql://postgres@127.0.0.1:5432/postgres", "-c",
+                        f"CREATE DATABASE {name}"], check=False, capture_output=True)
     return DEFAULT_PG
 
 
 def main(argv: list[str]) -> int:
-    from bench import client_search, import_vcard
+    from bench import client_search, import_vcard, kb_search
 
     only = set(argv)
     if not only or "import" in only:
@@ -57,6 +60,12 @@ def main(argv: list[str]) -> int:
             client_search.run(pg, "postgresql", write_result)
         else:
             print("client search on PostgreSQL: skipped, no server (set BENCH_DATABASE_URL)")
+    if not only or "kb" in only:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        kb_search.run(f"sqlite:///{DATA_DIR / 'kb.sqlite3'}", "sqlite", write_result)
+        pg = postgres_url()
+        if pg:
+            kb_search.run(pg.replace("crmweb_bench", "crmweb_bench_kb"), "postgresql", write_result)
     return 0
 
 
