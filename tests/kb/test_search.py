@@ -12,7 +12,9 @@ from crmweb.kb import search, services
 from crmweb.timeutil import utcnow
 from tests.conftest import app_config, require_service
 
-EVAL = Path(__file__).resolve().parents[3] / "shared" / "kb-eval"
+# The shared labelled set beside the checkout when there is one, else the copy kept in the repo.
+SHARED_EVAL = Path(__file__).resolve().parents[3] / "shared" / "kb-eval"
+EVAL = SHARED_EVAL if SHARED_EVAL.exists() else Path(__file__).resolve().parents[1] / "data" / "kb-eval"
 COMPARE_URL = os.environ.get("TEST_COMPARE_DATABASE_URL",
                              "postgresql+psycopg://postgres@127.0.0.1:5432/crmweb_compare")
 
