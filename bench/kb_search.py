@@ -10,7 +10,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "kb-eval"
-EVAL = SHARED_EVAL if SHARED_EVAL.exists() else Path(__file__).resolve().parents[1] / "tests" / "data" / "kb-eval"
+KEPT_EVAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "kb-eval"
+EVAL = SHARED_EVAL if SHARED_EVAL.exists() else KEPT_EVAL
 ARTICLES = 20_000
 QUERY_BAR_MS, INDEX_BAR_MS, MRR_BAR = 30.0, 50.0, 0.92
 
