@@ -1,7 +1,7 @@
 """Use cases of the knowledge base: write, publish, archive, vote, import, keep synonyms, log."""
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import nh3
 import sqlalchemy as sa
@@ -142,15 +142,27 @@ def count_view(article: Article) -> None:
                         .values(views=Article.__table__.c.views + 1))
 
 
+TYPING_PAUSE = timedelta(seconds=15)
+
+
 def log_search(user, query: str, results: int, now: datetime) -> int | None:
+    """Log a search. Searching as one types sends 报, 报修, 报修流程 in turn: a query that grows
+    (or shrinks) the same person's previous one within a few seconds replaces it."""
     from crmweb.database import side_write
 
     query = text.normalise(query).strip()[:200]
     if not query:
         return None
     with side_write() as session:
-        entry = SearchLog(at=now, user_id=user.id, query=query, results=results)
-        session.add(entry)
+        last = session.scalar(sa.select(SearchLog).where(SearchLog.user_id == user.id)
+                              .order_by(SearchLog.id.desc()).limit(1))
+        if (last is not None and last.clicked_article_id is None and now - last.at < TYPING_PAUSE
+                and (query.startswith(last.query) or last.query.startswith(query))):
+            last.query, last.results, last.at = query, results, now
+            entry = last
+        else:
+            entry = SearchLog(at=now, user_id=user.id, query=query, results=results)
+            session.add(entry)
         session.flush()
         return entry.id
 

@@ -185,3 +185,14 @@ def test_managers_keep_the_synonyms(app, client, kb):
     service = app.test_client()
     signed_in(app, service, "service")
     assert service.get("/kb/synonyms").status_code == 403
+
+
+def test_typing_a_query_logs_it_once_not_once_per_keystroke(app, client, kb):
+    user = signed_in(app, client, "service")
+    for partial in ("无", "无人", "无人机"):
+        client.get(f"/kb?q={partial}", headers={"HX-Request": "true"})
+    client.get("/kb?q=发票", headers={"HX-Request": "true"})
+    with app.app_context():
+        logged = db.session.scalars(sa.select(SearchLog.query).where(SearchLog.user_id == user.id)
+                                    .order_by(SearchLog.id)).all()
+    assert logged == ["无人机", "发票"]
