@@ -21,6 +21,7 @@ K1, B = 1.2, 0.75
 CANDIDATES = 50
 # Terms found in most articles (的, 是, 怎么) barely rank anything and cost the most to sum.
 MIN_IDF = 0.05
+MIN_CHAR_IDF = 3.0
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -82,10 +83,14 @@ def search(query: str, limit: int = 10) -> list[Hit]:
     frequencies = dict(db.session.execute(
         sa.select(Posting.term, sa.func.count()).where(Posting.term.in_(list(weighted)))
         .group_by(Posting.term)).all())
+    has_words = any(not term.startswith(text.CHAR) for term in weighted)
     factors = {}
     for term, frequency in frequencies.items():
         idf = math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
-        if idf >= MIN_IDF:
+        # Beside words, a single character helps only when it is rare, and common ones are the
+        # longest lists to sum.
+        floor = MIN_CHAR_IDF if has_words and term.startswith(text.CHAR) else MIN_IDF
+        if idf >= floor:
             factors[term] = weighted[term] * idf
     if not factors:
         return []
