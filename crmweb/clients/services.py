@@ -27,6 +27,7 @@ from crmweb.clients.models import (
 from crmweb.clients.names import normalise
 from crmweb.errors import DomainError
 from crmweb.extensions import db
+from crmweb.pagination import Page
 from crmweb.settings import get_setting
 
 SEARCH_CANDIDATE_CAP = 1000
@@ -96,24 +97,8 @@ class SearchFilters:
 
 
 @dataclass
-class SearchPage:
-    rows: list
-    number: int
-    size: int
-    total: int
-    capped: bool
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
+class SearchPage(Page):
+    capped: bool = False  # the typed query matched more than the search looks at
 
 
 def _filtered(query, filters: SearchFilters, now: datetime):
@@ -180,7 +165,7 @@ def search_clients(filters: SearchFilters, page_number: int, page_size: int, now
     else:
         page_ids = db.session.scalars(query.order_by(Client.sort_key, Client.id)
                                       .limit(page_size).offset(offset)).all()
-    return SearchPage(rows=_clients_in_order(page_ids), number=number, size=page_size, total=total,
+    return SearchPage(items=_clients_in_order(page_ids), number=number, size=page_size, total=total,
                       capped=capped)
 
 
