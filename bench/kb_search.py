@@ -93,6 +93,11 @@ def run(url: str, label: str, write_result) -> None:
         if have < ARTICLES:
             print(f"indexing {ARTICLES - have:,} synthetic articles into {label} …", flush=True)
             services.import_articles(list(synthetic(ARTICLES - have, random.Random(5))), utcnow())
+        # Fresh statistics, as autovacuum would have them after a bulk load.
+        db.session.commit()
+        statement = "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(statement)
         words = [q["q"] for q in queries] + [p + t[:2] for p in PRODUCTS for t, _ in TOPICS][:150]
         for query in words[:20]:
             search.search(query)

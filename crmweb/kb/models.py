@@ -78,7 +78,8 @@ class Posting(db.Model):
     """
 
     __tablename__ = "kb_postings"
-    __table_args__ = (sa.Index("ix_kb_postings_lookup", "term", "article_id", "part"),)
+    # Impact order: read backwards, a term's best postings come first, from the index alone.
+    __table_args__ = (sa.Index("ix_kb_postings_impact", "term", "part", "article_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     term: Mapped[str] = mapped_column(

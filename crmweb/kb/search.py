@@ -9,6 +9,7 @@ databases return the same top ten.
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -22,6 +23,7 @@ CANDIDATES = 50
 # Terms found in most articles (的, 是, 怎么) barely rank anything and cost the most to sum.
 MIN_IDF = 0.05
 MIN_CHAR_IDF = 3.0
+POSTINGS_PER_TERM = 400
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -64,8 +66,14 @@ def index_article(article: Article) -> None:
 
 
 def synonyms() -> dict[str, set[str]]:
-    groups = db.session.scalars(sa.select(SynonymGroup.words)).all()
-    return text.synonym_map([text.parse_synonym_line(line) for line in groups])
+    """The managers' synonym groups, read on every search so that an edit applies at once."""
+    return _synonym_map(tuple(db.session.scalars(sa.select(SynonymGroup.words).order_by(SynonymGroup.id))))
+
+
+@lru_cache(maxsize=4)
+def _synonym_map(lines: tuple[str, ...]) -> dict[str, set[str]]:
+    # Parsing (OpenCC on every word) is done once per version of the list, not per keystroke.
+    return text.synonym_map([text.parse_synonym_line(line) for line in lines])
 
 
 @dataclass
@@ -94,17 +102,23 @@ def search(query: str, limit: int = 10) -> list[Hit]:
             factors[term] = weighted[term] * idf
     if not factors:
         return []
-    factor = sa.case({term: value for term, value in factors.items()}, value=Posting.term, else_=0.0)
-    score = sa.func.sum(Posting.part * factor).label("score")
-    statement = (sa.select(Posting.article_id, score).where(Posting.term.in_(list(factors)))
-                 .group_by(Posting.article_id))
-    if any(not term.startswith(text.CHAR) for term in weighted):
-        strong = [term for term in factors if not term.startswith(text.CHAR)]
-        if not strong:
-            return []
-        # Shared single characters alone are noise once the query has words: 无人机 is not 人.
-        statement = statement.having(sa.func.sum(sa.case((Posting.term.in_(strong), 1), else_=0)) > 0)
-    rows = db.session.execute(statement.order_by(score.desc(), Posting.article_id)
+    if has_words and all(term.startswith(text.CHAR) for term in factors):
+        return []  # shared single characters alone are noise once the query has words
+    # Each term contributes its best-scoring postings only (impact order, one index range each):
+    # a common word in thousands of articles costs no more than a rare one.
+    per_term = [
+        sa.select(Posting.article_id.label("article_id"),
+                  (Posting.part * value).label("score"),
+                  sa.literal(0 if term.startswith(text.CHAR) else 1).label("strong"))
+        .where(Posting.term == term)
+        .order_by(Posting.part.desc(), Posting.article_id.desc()).limit(POSTINGS_PER_TERM)
+        for term, value in sorted(factors.items())]
+    hits = sa.union_all(*[sa.select(q.subquery()) for q in per_term]).subquery()
+    score = sa.func.sum(hits.c.score).label("score")
+    statement = sa.select(hits.c.article_id, score).group_by(hits.c.article_id)
+    if has_words:
+        statement = statement.having(sa.func.sum(hits.c.strong) > 0)
+    rows = db.session.execute(statement.order_by(score.desc(), hits.c.article_id)
                               .limit(CANDIDATES)).all()
     ranked = sorted(rows, key=lambda row: (-round(row.score, 6), row.article_id))[:limit]
     articles = {a.id: a for a in db.session.scalars(
