@@ -139,3 +139,9 @@ def snippet(plain: str, words: list[str], width: int = 80) -> str:
     start = max(0, min(positions) - width // 4) if positions else 0
     piece = plain[start:start + width]
     return ("…" if start else "") + piece + ("…" if start + width < len(plain) else "")
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary and OpenCC (about a second) before the first search needs them."""
+    _jieba()
+    _converter()
