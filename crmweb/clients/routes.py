@@ -63,7 +63,9 @@ def index():
     full_rows = {client.id for client in page.items
                  if rules.sees_full_list_row(current_user.role, current_user.id, client.owner_id)}
     response = render("clients/index.html", "clients/_results.html", filters=filters, page=page,
-                      owners=services.assignable_owners(), all_labels=services.labels(),
+                      owners=services.assignable_owners(),
+                      # The filter form is not part of the fragment: no labels needed for it.
+                      all_labels=[] if is_fragment_request() else services.labels(),
                       labels=labels, full_rows=full_rows, **_row_texts())
     if is_fragment_request():
         # Bookmarkable address without the empty filters the form sends.

@@ -128,18 +128,18 @@ def _ranked_matches(filters: SearchFilters, prefix: str, now: datetime) -> tuple
     matches = (sa.select(ClientSearchKey.client_id, ClientSearchKey.weight)
                .where(ClientSearchKey.key >= prefix, ClientSearchKey.key < prefix + "\U0010ffff")
                .limit(SEARCH_CANDIDATE_CAP).subquery())
-    best = (sa.select(matches.c.client_id, sa.func.min(matches.c.weight).label("weight"))
+    # Per client its best weight, and (the same on every row) how many keys the scan read.
+    best = (sa.select(matches.c.client_id, sa.func.min(matches.c.weight).label("weight"),
+                      sa.func.sum(sa.func.count()).over().label("scanned"))
             .group_by(matches.c.client_id).subquery())
-    ids = db.session.scalars(_filtered(
-        sa.select(Client.id).join(best, best.c.client_id == Client.id), filters, now)
+    rows = db.session.execute(_filtered(
+        sa.select(Client.id, best.c.scanned).join(best, best.c.client_id == Client.id), filters, now)
         .order_by(best.c.weight, Client.sort_key, Client.id)).all()
-    scanned = db.session.scalar(sa.select(sa.func.count()).select_from(matches)) if ids else 0
-    return ids, scanned >= SEARCH_CANDIDATE_CAP
+    return [row.id for row in rows], bool(rows) and rows[0].scanned >= SEARCH_CANDIDATE_CAP
 
 
 def _clients_in_order(ids: list[int]) -> list[Client]:
-    loaded = {client.id: client for client in _load_in(
-        Client, Client.id, ids, selectinload(Client.contacts), selectinload(Client.owner))}
+    loaded = {client.id: client for client in _load_in(Client, Client.id, ids, selectinload(Client.contacts))}
     return [loaded[client_id] for client_id in ids if client_id in loaded]
 
 

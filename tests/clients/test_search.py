@@ -110,3 +110,13 @@ def test_reception_and_admin_cannot_search_clients(app):
         user = gen_user(app, role)
         log_in(viewer, user.username)
         assert viewer.get("/clients?q=华通").status_code == 403
+
+
+def test_a_query_matching_more_than_the_search_reads_says_the_list_is_partial(
+        app, archive, client, monkeypatch):
+    from crmweb.clients import services
+    monkeypatch.setattr(services, "SEARCH_CANDIDATE_CAP", 3)
+    page = client.get("/clients?q=有限公司", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "只列出了一部分" in page
+    page = client.get("/clients?q=恒润", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "只列出了一部分" not in page
