@@ -25,8 +25,10 @@ class Client(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(10), default="company")  # company | person
     name: Mapped[str] = mapped_column(Short, index=True)
-    # Lists sort by pinyin, as people expect: 北京… before 上海….
-    sort_key: Mapped[str] = mapped_column(Short, index=True, default="")
+    # Lists sort by pinyin, as people expect: 北京… before 上海…. Byte order ("C") on PostgreSQL,
+    # as on SQLite: the same order on both, and no locale rules to slow the sort.
+    sort_key: Mapped[str] = mapped_column(
+        Short.with_variant(sa.String(200, collation="C"), "postgresql"), index=True, default="")
     stage: Mapped[str] = mapped_column(sa.String(10), default="prospect")
     tier: Mapped[str] = mapped_column(sa.String(10), default="general")
     # none → eligible (by rule) or applied (by a person) → vip (a manager approved)
