@@ -124,3 +124,13 @@ class SearchLog(db.Model):
     results: Mapped[int]
     clicked_article_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("kb_articles.id", ondelete="SET NULL"))
+
+
+class TermStats(db.Model):
+    """In how many published articles each term occurs: the idf of a search, read by key."""
+
+    __tablename__ = "kb_term_stats"
+
+    term: Mapped[str] = mapped_column(
+        sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql"), primary_key=True)
+    articles: Mapped[int]

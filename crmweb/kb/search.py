@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from crmweb.extensions import db
 from crmweb.kb import text
-from crmweb.kb.models import Article, FieldLengths, Posting, SynonymGroup
+from crmweb.kb.models import Article, FieldLengths, Posting, SynonymGroup, TermStats
 
 FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "category": 1.0, "body": 1.0}
 K1, B = 1.2, 0.75
@@ -44,8 +45,22 @@ def _average_lengths() -> dict[str, float]:
     return {field: float(value or 1.0) or 1.0 for field, value in zip(FIELD_WEIGHTS, row, strict=True)}
 
 
+def _count_terms(terms: list[str], change: int) -> None:
+    """Add `change` to the article counts of `terms` (created at need), in a fixed order so that
+    concurrent re-indexing cannot deadlock on PostgreSQL."""
+    if not terms:
+        return
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    table = TermStats.__table__
+    statement = insert(table).on_conflict_do_update(
+        index_elements=[table.c.term], set_={"articles": table.c.articles + change})
+    db.session.execute(statement, [{"term": term, "articles": max(change, 0)} for term in sorted(terms)])
+
+
 def index_article(article: Article) -> None:
     """(Re)write the postings of one article; unpublished articles leave the index."""
+    old_terms = db.session.scalars(sa.select(Posting.term).where(Posting.article_id == article.id)).all()
+    _count_terms(list(old_terms), -1)
     db.session.execute(sa.delete(Posting.__table__).where(Posting.article_id == article.id))
     db.session.execute(sa.delete(FieldLengths.__table__).where(FieldLengths.article_id == article.id))
     if article.status != "published":
@@ -59,10 +74,11 @@ def index_article(article: Article) -> None:
         for term, tf in terms.items():
             norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[field] / average[field]))
             parts[term] = parts.get(term, 0.0) + FIELD_WEIGHTS[field] * norm
+    parts = {term[:64]: part for term, part in parts.items()}
     if parts:
         db.session.execute(sa.insert(Posting.__table__), [
-            {"term": term[:64], "article_id": article.id, "part": round(part, 6)}
-            for term, part in parts.items()])
+            {"term": term, "article_id": article.id, "part": round(part, 6)} for term, part in parts.items()])
+        _count_terms(list(parts), +1)
 
 
 def synonyms() -> dict[str, set[str]]:
@@ -89,8 +105,8 @@ def search(query: str, limit: int = 10) -> list[Hit]:
         return []
     documents = db.session.scalar(sa.select(sa.func.count()).select_from(FieldLengths)) or 0
     frequencies = dict(db.session.execute(
-        sa.select(Posting.term, sa.func.count()).where(Posting.term.in_(list(weighted)))
-        .group_by(Posting.term)).all())
+        sa.select(TermStats.term, TermStats.articles).where(TermStats.term.in_(list(weighted)),
+                                                           TermStats.articles > 0)).all())
     has_words = any(not term.startswith(text.CHAR) for term in weighted)
     factors = {}
     for term, frequency in frequencies.items():

@@ -196,3 +196,17 @@ def test_typing_a_query_logs_it_once_not_once_per_keystroke(app, client, kb):
         logged = db.session.scalars(sa.select(SearchLog.query).where(SearchLog.user_id == user.id)
                                     .order_by(SearchLog.id)).all()
     assert logged == ["无人机", "发票"]
+
+
+def test_term_statistics_follow_every_publish_edit_and_archive(app, client, kb):
+    from crmweb.kb.models import Posting, TermStats
+    signed_in(app, client, "manager")
+    client.post(f"/kb/{kb['r1']}/edit", data={"title": "设备坏了如何报修?", "body": "拨打热线。",
+                                              "category": "售后维修", "tags": "报修"})
+    client.post(f"/kb/{kb['r2']}/status", data={"status": "archived"})
+    with app.app_context():
+        kept = dict(db.session.execute(sa.select(TermStats.term, TermStats.articles)
+                                       .where(TermStats.articles > 0)).all())
+        counted = dict(db.session.execute(sa.select(Posting.term, sa.func.count())
+                                          .group_by(Posting.term)).all())
+    assert kept == counted
