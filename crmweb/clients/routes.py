@@ -1,4 +1,5 @@
 """/clients: find, open, record, edit in place; confidential sections behind the rules."""
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, request, url_for
@@ -410,6 +411,8 @@ def import_upload():
         form.file.errors.append(str(problem))
         return render("clients/import.html", form=form, status_code=422)
     preview = services.import_clients(current_user, owner_id, parsed, utcnow(), dry_run=True)
+    # Previews nobody confirmed within a day are dropped, with their files.
+    db.session.execute(db.delete(ClientImport).where(ClientImport.created_at < utcnow() - timedelta(days=1)))
     pending = ClientImport(user_id=current_user.id, owner_id=owner_id, filename=filename[:200],
                            content=data, created_at=utcnow())
     db.session.add(pending)

@@ -278,3 +278,21 @@ def test_exported_vcard_imports_back_without_duplicates(app, client, runner, tmp
     before = count(app, Contact)
     result = runner.invoke(args=["clients", "import", str(exported)])
     assert "新建 0" in result.output and count(app, Contact) == before
+
+
+def test_unconfirmed_uploads_are_dropped_after_a_day(app, client):
+    from datetime import timedelta
+
+    from crmweb.clients.models import ClientImport
+    from crmweb.timeutil import utcnow
+    from tests.conftest import log_in
+    user = gen_user(app, "specialist")
+    with app.app_context():
+        db.session.add(ClientImport(user_id=user.id, filename="old.csv", content=b"x",
+                                    created_at=utcnow() - timedelta(days=2)))
+        db.session.commit()
+    log_in(client, user.username)
+    with (DATA / "google_contacts.csv").open("rb") as upload:
+        client.post("/clients/import", data={"file": (upload, "g.csv")}, content_type="multipart/form-data")
+    with app.app_context():
+        assert db.session.scalars(sa.select(ClientImport.filename)).all() == ["g.csv"]
