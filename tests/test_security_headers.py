@@ -39,3 +39,24 @@ def test_no_page_has_inline_scripts_or_styles(app, client):
         page = client.get(path).get_data(as_text=True)
         assert "<script>" not in page and "style=" not in page and "<style" not in page, path
         assert "onclick" not in page.lower(), path
+
+
+def test_static_files_cost_no_database_query(app, client):
+    from sqlalchemy import event
+
+    from crmweb.extensions import db
+    user = gen_user(app, "manager")
+    log_in(client, user.username)
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get("/static/css/app.css").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert statements == []

@@ -48,8 +48,10 @@ def _ask_to_sign_in():
 
 
 def _require_password_change():
-    if (current_user.is_authenticated and current_user.must_change_password
-            and request.endpoint not in _PASSWORD_CHANGE_ENDPOINTS):
+    # Checked before current_user, so that static files never cost a session lookup.
+    if request.endpoint in _PASSWORD_CHANGE_ENDPOINTS or request.endpoint is None:
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
         flash(_("请先设置新密码。"), "warning")
         return redirect(url_for("auth.change_password"))
     return None
