@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import nh3
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from markupsafe import escape
 
 from crmweb.auth.actors import CommandLineActor
 from crmweb.auth.audit import record_audit
@@ -36,8 +37,7 @@ def as_html(body: str) -> str:
     if re.search(r"<(p|br|ul|ol|li|strong|em|h3|h4|table)\b", body or "", re.I):
         return sanitise(body)
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\r\n\s*\r\n", body or "") if p.strip()]
-    from markupsafe import escape
-    return "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    return "".join(f"<p>{str(escape(p)).replace(chr(10), '<br>')}</p>" for p in paragraphs)
 
 
 def clean_tags(raw: str) -> str:

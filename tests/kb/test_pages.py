@@ -90,12 +90,13 @@ def test_search_fragment_pushes_a_clean_url_and_the_page_opens_directly(app, cli
 def test_service_writes_a_draft_that_others_cannot_see_until_published(app, client, kb):
     author = signed_in(app, client, "service")
     response = client.post("/kb/new", data={"title": "冰箱不制冷怎么办", "category": "故障处理",
-                                            "body": "先检查电源。\n\n再检查温控。", "tags": "冰箱，制冷"})
+                                            "body": "先检查电源。\n\n再检查温控，\n再看门封。",
+                                            "tags": "冰箱，制冷"})
     assert response.status_code == 302
     with app.app_context():
         draft = db.session.scalar(sa.select(Article).where(Article.title == "冰箱不制冷怎么办"))
         assert (draft.status, draft.author_id, draft.tags) == ("draft", author.id, "冰箱,制冷")
-        assert draft.body == "<p>先检查电源。</p><p>再检查温控。</p>"
+        assert draft.body == "<p>先检查电源。</p><p>再检查温控，<br>再看门封。</p>"
     colleague = app.test_client()
     signed_in(app, colleague, "sales")
     assert colleague.get(f"/kb/{draft.id}").status_code == 404
