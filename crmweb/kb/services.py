@@ -72,15 +72,19 @@ def _revise(article: Article, actor, changed: list[str], now: datetime) -> None:
                             changed=",".join(changed)[:200]))
 
 
-def save_article(actor, article: Article | None, values: dict, now: datetime) -> Article:
-    """Create a draft or change an article; a published one is re-indexed at once."""
+def save_article(actor, article: Article | None, values: dict, now: datetime,
+                 ref: str | None = None, publish: bool = False) -> Article:
+    """Create a draft or change an article; a published one is re-indexed at once.
+
+    `publish` (imports from an approved source) publishes it in the same transaction.
+    """
     values = {"body": as_html(values.get("body", "")), "tags": clean_tags(values.get("tags", "")),
               "title": (values.get("title") or "").strip()[:200],
               "category": (values.get("category") or "").strip()[:64],
               "synonyms": (values.get("synonyms") or "").strip()[:500]}
     if article is None:
         article = Article(author_id=actor.id, created_at=now, status="draft", views=0, helpful_yes=0,
-                          helpful_no=0, **{k: values[k] for k in EDITABLE})
+                          helpful_no=0, ref=ref, **{k: values[k] for k in EDITABLE})
         db.session.add(article)
         changed = list(EDITABLE)
     else:
@@ -89,6 +93,9 @@ def save_article(actor, article: Article | None, values: dict, now: datetime) ->
         changed = [k for k in EDITABLE if getattr(article, k) != values[k]]
         for key in changed:
             setattr(article, key, values[key])
+    if publish and article.status != "published":
+        article.status, article.published_at = "published", article.published_at or now
+        changed.append("status")
     article.editor_id, article.updated_at = actor.id, now
     db.session.flush()
     if changed:
@@ -232,17 +239,11 @@ def import_articles(lines, now: datetime) -> tuple[int, int, list[str]]:
         values = {"title": title, "body": body, "category": str(record.get("category") or ""),
                   "tags": ",".join(tags) if isinstance(tags, list) else str(tags), "synonyms": ""}
         article = db.session.scalar(sa.select(Article).where(Article.ref == ref))
+        save_article(system, article, values, now, ref=ref, publish=True)
         if article is None:
-            article = save_article(system, None, values, now)
-            article.ref = ref
             created += 1
         else:
-            save_article(system, article, values, now)
             updated += 1
-        article.status = "published"
-        article.published_at = article.published_at or now
-        search.index_article(article)
-        db.session.commit()
     return created, updated, problems
 
 
