@@ -26,13 +26,18 @@ class Page:
         return self.number < self.pages
 
 
-def paginate(query, raw_number, size: int) -> Page:
-    """`raw_number` comes from the URL: anything that is not a page number means page 1."""
+def page_number(raw_number, total: int, size: int) -> int:
+    """The page to show: `raw_number` comes from the URL; anything that is not a page number means
+    page 1, and past the last page means the last page."""
     try:
         number = max(1, int(raw_number))
     except (TypeError, ValueError):
         number = 1
+    return min(number, max(1, -(-total // size)))
+
+
+def paginate(query, raw_number, size: int) -> Page:
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    number = min(number, max(1, -(-total // size)))
+    number = page_number(raw_number, total, size)
     items = db.session.scalars(query.limit(size).offset((number - 1) * size)).all()
     return Page(items=items, number=number, size=size, total=total)

@@ -60,7 +60,7 @@ def _filters() -> services.SearchFilters:
 @require(CLIENTS_VIEW)
 def index():
     filters = _filters()
-    page = services.search_clients(filters, _int_arg("page") or 1, PAGE_SIZE, utcnow())
+    page = services.search_clients(filters, request.args.get("page"), PAGE_SIZE, utcnow())
     full_rows = {client.id for client in page.items
                  if rules.sees_full_list_row(current_user.role, current_user.id, client.owner_id)}
     response = render("clients/index.html", "clients/_results.html", filters=filters, page=page,

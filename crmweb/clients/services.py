@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from crmweb import pagination
 from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
 from crmweb.auth.permissions import CLIENTS_VIEW, role_can
@@ -143,7 +144,7 @@ def _clients_in_order(ids: list[int]) -> list[Client]:
     return [loaded[client_id] for client_id in ids if client_id in loaded]
 
 
-def search_clients(filters: SearchFilters, page_number: int, page_size: int, now: datetime) -> SearchPage:
+def search_clients(filters: SearchFilters, raw_page, page_size: int, now: datetime) -> SearchPage:
     """One page of the clients matching the filters: best matches first, else by pinyin."""
     prefix = rules.search_prefix(filters.query)
     capped, ids = False, None
@@ -158,7 +159,7 @@ def search_clients(filters: SearchFilters, page_number: int, page_size: int, now
             # database would walk the whole pinyin index looking for them.
             rows = db.session.execute(_filtered(sa.select(Client.id, Client.sort_key), filters, now)).all()
             ids = [row.id for row in sorted(rows, key=lambda row: (row.sort_key, row.id))]
-    number = min(max(1, page_number), max(1, -(-total // page_size)))
+    number = pagination.page_number(raw_page, total, page_size)
     offset = (number - 1) * page_size
     if ids is not None:
         page_ids = ids[offset:offset + page_size]
