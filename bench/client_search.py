@@ -103,10 +103,9 @@ def generate(app) -> None:
 
 
 def prepare(url: str):
-    from flask_migrate import upgrade
-
     from crmweb import create_app
     from crmweb.clients.models import Client
+    from crmweb.database import upgrade_schema as upgrade
     from crmweb.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024,

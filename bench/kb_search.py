@@ -53,9 +53,8 @@ def synthetic(n: int, rng: random.Random):
 
 
 def _prepared_app(url: str, articles):
-    from flask_migrate import upgrade
-
     from crmweb import create_app
+    from crmweb.database import upgrade_schema as upgrade
     from crmweb.extensions import db
     from crmweb.kb import services
     from crmweb.timeutil import utcnow

@@ -6,7 +6,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from crmweb.config import INSTANCE_PATH, PROJECT_ROOT, load_config
-from crmweb.extensions import babel, csrf, db, migrate
+from crmweb.extensions import babel, csrf, db
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -35,7 +35,6 @@ def register_extensions(app):
 
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=current_language,
                    default_translation_directories=str(PROJECT_ROOT / "translations"))
@@ -104,9 +103,11 @@ def _url_with_args(**changes) -> str:
 def register_commands(app):
     from crmweb.auth.commands import users_cli
     from crmweb.clients.commands import clients_cli
+    from crmweb.database import MigrationCommands
     from crmweb.demo import seed_demo
     from crmweb.kb.commands import kb_cli
 
+    app.cli.add_command(MigrationCommands())
     app.cli.add_command(users_cli)
     app.cli.add_command(clients_cli)
     app.cli.add_command(kb_cli)

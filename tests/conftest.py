@@ -72,7 +72,7 @@ def app_config(database_url: str, **extra) -> dict:
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """An empty database brought to the newest schema by the migrations themselves."""
-    from flask_migrate import upgrade
+    from crmweb.database import upgrade_schema as upgrade
 
     url = _test_database_url(str(tmp_path_factory.mktemp("db")))
     app = create_app(app_config(url))

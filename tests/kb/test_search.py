@@ -83,7 +83,7 @@ def _compare_database(app) -> str:
 
 
 def test_top_ten_lists_are_identical_on_sqlite_and_postgresql(app, shared_set, tmp_path):
-    from flask_migrate import upgrade
+    from crmweb.database import upgrade_schema as upgrade
 
     articles, queries = shared_set
     here = top_tens(app, articles, queries)
