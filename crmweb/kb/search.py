@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from crmweb.extensions import db
 from crmweb.kb import text
@@ -50,7 +49,12 @@ def _count_terms(terms: list[str], change: int) -> None:
     concurrent re-indexing cannot deadlock on PostgreSQL."""
     if not terms:
         return
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    # Each dialect's own INSERT … ON CONFLICT; imported here, as the PostgreSQL dialect package is
+    # slow to import and an app on SQLite never needs it.
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     table = TermStats.__table__
     statement = insert(table).on_conflict_do_update(
         index_elements=[table.c.term], set_={"articles": table.c.articles + change})
