@@ -1,8 +1,10 @@
 """Rules of the client archive as pure functions: no Flask, no database; time is a parameter."""
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from crmweb.clients.names import normalise
@@ -82,6 +84,11 @@ class InvalidPhone(ValueError):
     pass
 
 
+# A mainland mobile as phones and spreadsheets write it: '138 1234 5678', '+86-138-1234-5678'.
+_MAINLAND_MOBILE = re.compile(r"(?:\+86|0086)?(1\d{10})")
+_PHONE_PUNCTUATION = str.maketrans("", "", " -.()\t")
+
+
 def normalise_phone(raw: str, region: str = "CN") -> str:
     """E.164 ('+8613812345678') from what people write: '138 1234 5678', '+86-138…', '0516-8388…'."""
     import phonenumbers  # loaded on first use
@@ -89,6 +96,11 @@ def normalise_phone(raw: str, region: str = "CN") -> str:
     text = (raw or "").strip()
     if not text:
         raise InvalidPhone("empty")
+    # Most numbers in an import are mainland mobiles: checked against the library's own pattern for
+    # them, without its full parse (a third of a phone export's import time).
+    mobile = _MAINLAND_MOBILE.fullmatch(text.translate(_PHONE_PUNCTUATION)) if region == "CN" else None
+    if mobile and _mainland_mobile_pattern().fullmatch(mobile[1]):
+        return "+86" + mobile[1]
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:
@@ -96,6 +108,13 @@ def normalise_phone(raw: str, region: str = "CN") -> str:
     if not phonenumbers.is_valid_number(number):
         raise InvalidPhone("invalid")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@lru_cache(maxsize=1)
+def _mainland_mobile_pattern() -> re.Pattern:
+    import phonenumbers
+
+    return re.compile(phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern)
 
 
 def national_digits(e164: str) -> str:
