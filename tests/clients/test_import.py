@@ -1,4 +1,6 @@
 """Imports of real files of every format: phones' vCards, Google/Outlook CSV, GB18030 CSV, XLSX."""
+import io
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -147,6 +149,64 @@ def test_importing_again_updates_and_never_duplicates(app, runner):
     result = run_import(runner, "clients_utf8_bom.csv")
     assert "新建 0 / 更新 0 / 跳过 2 / 错误 0" in result.output
     assert (count(app, Contact), count(app, Client)) == (contacts, clients)
+
+
+def test_a_person_twice_in_one_file_is_one_contact_updated(app, runner, tmp_path):
+    twice = tmp_path / "twice.csv"
+    twice.write_text("客户名称,联系人,手机,职位\n"
+                     "南通江海船舶有限公司,周敏,139 0000 8888,\n"
+                     "南通江海船舶有限公司,周敏,+86 139-0000-8888,采购经理\n"
+                     "南通江海船舶有限公司,周敏,13900008888,采购经理\n", encoding="utf-8")
+    assert "新建 1 / 更新 1 / 跳过 1 / 错误 0" in run_import(runner, str(twice)).output
+    zhou, company = contact_named(app, "周敏")
+    assert (zhou.mobile, zhou.position) == ("+8613900008888", "采购经理")
+    assert company.name == "南通江海船舶有限公司"
+    assert (count(app, Client), count(app, Contact)) == (1, 1)
+
+
+def test_new_contacts_join_a_company_already_in_the_archive(app, runner, tmp_path):
+    run_import(runner, "clients_gb18030.csv")
+    _, company = contact_named(app, "赵磊")
+    more = tmp_path / "more.csv"
+    more.write_text("客户名称,联系人,手机,往来银行\n"
+                    "济南齐鲁重工集团有限公司,孙强,13900007000,招商银行济南分行\n"
+                    "潍坊新华印刷有限公司,李娜,13900007001,\n", encoding="utf-8")
+    assert "新建 2 / 更新 0 / 跳过 0 / 错误 0" in run_import(runner, str(more)).output
+    sun, same_company = contact_named(app, "孙强")
+    assert same_company.id == company.id
+    li, new_company = contact_named(app, "李娜")
+    assert new_company.id > company.id
+    with app.app_context():
+        assert db.session.get(ClientConfidential, company.id).banks == "招商银行济南分行"
+        assert db.session.get(ClientConfidential, new_company.id) is None
+
+
+def test_imported_clients_have_their_sort_key_and_contact_due_date(app, runner):
+    from crmweb.clients import rules
+    from crmweb.settings import rhythm_days
+
+    run_import(runner, "android_v21_qp.vcf")
+    shan, person = contact_named(app, "单丽华")
+    assert person.sort_key == rules.sort_key("单丽华", "person") and person.sort_key.startswith("shan li hua")
+    with app.app_context():
+        days = rhythm_days()["prospect"]
+    assert person.contact_due_at == person.created_at + timedelta(days=days)
+
+
+def test_another_owners_company_gets_no_contacts_from_my_import(app, client):
+    from tests.clients.helpers import make_client
+    from tests.conftest import log_in
+
+    make_client(app, gen_user(app, "specialist"), name="连云港港通物流有限公司")
+    log_in(client, gen_user(app, "specialist").username)
+    upload = "客户名称,联系人,手机\n连云港港通物流有限公司,陆明,13900007002\n".encode()
+    page = client.post("/clients/import", data={"file": (io.BytesIO(upload), "mine.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "第 2 行：客户 连云港港通物流有限公司 属于其他负责人，您无权添加联系人。" in page
+    import_id = page.split("/clients/import/")[1].split('"')[0]
+    assert client.post(f"/clients/import/{import_id}").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(Contact).where(Contact.name == "陆明")) is None
 
 
 def test_xlsx(app, runner):
