@@ -39,10 +39,24 @@ def test_phone_numbers_are_normalised_to_e164(raw, expected):
     assert rules.normalise_phone(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["12345", "138123456789", "电话", ""])
+@pytest.mark.parametrize("raw", ["12345", "138123456789", "电话", "", "14012345678", "17406123456"])
 def test_invalid_phone_numbers_are_refused(raw):
     with pytest.raises(rules.InvalidPhone):
         rules.normalise_phone(raw)
+
+
+@pytest.mark.parametrize("raw", ["13812345678", "(+86)139.0000.1234", "0086 186 0000 1234", "17405123456",
+                                 "16212345678", "19912345678", "14512345678", "15412345678"])
+def test_the_quick_path_for_mainland_mobiles_agrees_with_the_full_parse(raw):
+    import phonenumbers
+
+    number = phonenumbers.parse(raw, "CN")
+    expected = (phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                if phonenumbers.is_valid_number(number) else "invalid")
+    try:
+        assert rules.normalise_phone(raw) == expected
+    except rules.InvalidPhone:
+        assert expected == "invalid"
 
 
 def test_phones_are_shown_the_way_people_read_them():
