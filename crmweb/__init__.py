@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from crmweb.config import INSTANCE_PATH, PROJECT_ROOT, load_config
 from crmweb.extensions import babel, csrf, db
+from crmweb.ids import IdConverter
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -22,6 +23,7 @@ def create_app(overrides: dict | None = None) -> Flask:
                                 x_proto=app.config["PROXY_COUNT"])
 
     register_extensions(app)
+    app.url_map.converters["int"] = IdConverter  # before the routes that use it are added
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)

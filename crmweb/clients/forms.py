@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from crmweb.clients import labels
 from crmweb.clients.rules import InvalidPhone, normalise_phone
 from crmweb.forms import Form
+from crmweb.ids import coerce_id
 
 PHONE_PROBLEMS = {
     "unparseable": _l("无法识别的电话号码。"),
@@ -191,7 +192,7 @@ class TierForm(Form):
 
 
 class OwnerForm(Form):
-    owner_id = SelectField(_l("负责人"), coerce=int, validate_choice=False)
+    owner_id = SelectField(_l("负责人"), coerce=coerce_id, validate_choice=False)
 
 
 class LabelsForm(Form):
@@ -211,7 +212,7 @@ class AccessDecisionForm(Form):
 
 class ImportForm(Form):
     file = FileField(_l("文件"), validators=[FileRequired(_l("请选择要导入的文件。"))])
-    owner_id = SelectField(_l("负责人"), coerce=int, validate_choice=False)
+    owner_id = SelectField(_l("负责人"), coerce=coerce_id, validate_choice=False)
 
 
 class ArchiveSettingsForm(Form):

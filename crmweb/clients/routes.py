@@ -30,14 +30,10 @@ from crmweb.clients.sections import SECTIONS
 from crmweb.errors import DomainError
 from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request, render
+from crmweb.ids import whole_number
 from crmweb.timeutil import utcnow
 
 PAGE_SIZE = 20
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 def _filters() -> services.SearchFilters:
@@ -50,8 +46,8 @@ def _filters() -> services.SearchFilters:
         stage=choice("stage", rules.STAGES),
         tier=choice("tier", rules.TIERS),
         vip=choice("vip", labels.VIP_STATUS),
-        owner_id=_int_arg("owner"),
-        label_id=_int_arg("label"),
+        owner_id=whole_number(request.args.get("owner")),
+        label_id=whole_number(request.args.get("label")),
         overdue=request.args.get("overdue") == "1",
     )
 
@@ -479,13 +475,13 @@ def export(export_format):
 @require(CLIENTS_EDIT)
 def bulk():
     """One action for the clients ticked in a search result."""
-    ids = [int(value) for value in request.form.getlist("client_id") if value.isdigit()]
+    ids = [client_id for client_id in map(whole_number, request.form.getlist("client_id")) if client_id]
     action = request.form.get("action", "")
     if not ids:
         raise DomainError(_("请先勾选客户。"), status_code=422)
     value = request.form.get(action, "")
     if action == "set_owner":
-        value = int(value) if value.isdigit() else None
+        value = whole_number(value)
     done, refused = services.bulk_update(current_user, ids, action, value, utcnow())
     flash(_("已处理 %(done)s 个客户。", done=done) if not refused else
           _("已处理 %(done)s 个客户，%(refused)s 个客户您无权修改，未处理。", done=done, refused=refused),

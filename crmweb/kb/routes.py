@@ -9,6 +9,7 @@ from flask_login import current_user
 from crmweb.auth.permissions import KB_PUBLISH, KB_SYNONYMS, KB_VIEW, KB_WRITE, can, require
 from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request, render
+from crmweb.ids import whole_number
 from crmweb.kb import bp, search, services, text
 from crmweb.kb.forms import ArticleForm, SynonymsForm
 from crmweb.kb.models import Article, Revision, SynonymGroup, Vote
@@ -67,9 +68,9 @@ def browse():
 @require(KB_VIEW)
 def article(article_id):
     item = services.get_article(article_id, current_user)
-    log_id = request.args.get("s", "")
-    if log_id.isdigit():
-        services.log_click(int(log_id), current_user, item.id)
+    log_id = whole_number(request.args.get("s"))
+    if log_id:
+        services.log_click(log_id, current_user, item.id)
     if item.status == "published":
         services.count_view(item)
     my_vote = db.session.scalar(sa.select(Vote.helpful).where(
@@ -114,12 +115,12 @@ def new():
 
 def _prefill() -> dict:
     """A new article's first words: a search that found nothing, or a client's case."""
-    interaction_id = request.args.get("interaction", "")
-    if interaction_id.isdigit():
+    interaction_id = whole_number(request.args.get("interaction"))
+    if interaction_id:
         from crmweb.clients import services as clients
         from crmweb.clients.models import Interaction
 
-        interaction = db.session.get(Interaction, int(interaction_id))
+        interaction = db.session.get(Interaction, interaction_id)
         if interaction is None or not can("clients.view"):
             abort(404)
         return services.draft_from_interaction(interaction, clients.get_client(interaction.client_id))
@@ -180,7 +181,6 @@ def synonyms():
 @bp.route("/kb/report")
 @require(KB_WRITE)
 def report():
-    days = request.args.get("days", "30")
-    days = int(days) if days.isdigit() and 1 <= int(days) <= 365 else 30
+    days = whole_number(request.args.get("days"), maximum=365) or 30
     nothing_found, nothing_opened = services.unanswered_searches(utcnow() - timedelta(days=days))
     return render("kb/report.html", days=days, nothing_found=nothing_found, nothing_opened=nothing_opened)
