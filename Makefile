@@ -33,5 +33,5 @@ translations: $(VENV)/.installed
 
 # After changing user-facing strings: refresh the catalogue, then translate the new entries.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot crmweb templates
-	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
+	$(BIN)/pybabel extract --no-wrap -F babel.cfg -k _l -o translations/messages.pot crmweb templates
+	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching -i translations/messages.pot -d translations

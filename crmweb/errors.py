@@ -58,7 +58,17 @@ def render_error(status: int, message: str | None = None):
     return response
 
 
+def refuse_nul_characters():
+    """A NUL in a query or form value is never typed by a person, and PostgreSQL refuses to store or
+    compare it: the request is refused before any of it reaches the database."""
+    for values in (request.args, request.form):
+        if any("\x00" in value for _name, value in values.items(multi=True)):
+            raise DomainError(_("请求中含有无效字符。"), status_code=400)
+
+
 def register_errorhandlers(app):
+    app.before_request(refuse_nul_characters)
+
     @app.errorhandler(Denied)
     def denied(error):
         db.session.rollback()
