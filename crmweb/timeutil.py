@@ -1,12 +1,19 @@
 """Time is stored in UTC and shown in TZ_NAME (Asia/Shanghai by default)."""
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 
 
 def utcnow() -> datetime:
     """The clock, read only at the edges (views, commands, jobs); services take `now`."""
     return datetime.now(UTC)
+
+
+def local_zone() -> ZoneInfo:
+    """The zone people live in (TZ_NAME): what they type and read, and where their days begin."""
+    return ZoneInfo(current_app.config["TZ_NAME"])
 
 
 class UTCDateTime(sa.types.TypeDecorator):

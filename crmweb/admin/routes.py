@@ -1,6 +1,5 @@
 """User administration and the audit log."""
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, request, url_for
@@ -16,7 +15,7 @@ from crmweb.errors import DomainError
 from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request, render
 from crmweb.pagination import paginate
-from crmweb.timeutil import utcnow
+from crmweb.timeutil import local_zone, utcnow
 
 
 def _users():
@@ -114,7 +113,7 @@ def audit_log():
 
 
 def _filter_audit(query, form):
-    local_zone = ZoneInfo(current_app.config["TZ_NAME"])
+    zone = local_zone()
     if form.action.data:
         query = query.where(AuditEvent.action.startswith(form.action.data.strip(), autoescape=True))
     if form.actor.data:
@@ -122,9 +121,9 @@ def _filter_audit(query, form):
     if form.ip.data:
         query = query.where(AuditEvent.ip == form.ip.data.strip())
     if form.date_from.data:
-        start = datetime.combine(form.date_from.data, time.min, local_zone)
+        start = datetime.combine(form.date_from.data, time.min, zone)
         query = query.where(AuditEvent.at >= start)
     if form.date_to.data:
-        end = datetime.combine(form.date_to.data + timedelta(days=1), time.min, local_zone)
+        end = datetime.combine(form.date_to.data + timedelta(days=1), time.min, zone)
         query = query.where(AuditEvent.at < end)
     return query

@@ -1,6 +1,5 @@
 """/clients: find, open, record, edit in place; confidential sections behind the rules."""
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -31,7 +30,7 @@ from crmweb.errors import DomainError
 from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request, render
 from crmweb.ids import whole_number
-from crmweb.timeutil import utcnow
+from crmweb.timeutil import local_zone, utcnow
 
 PAGE_SIZE = 20
 
@@ -259,7 +258,7 @@ def record_event(client_id):
 
 def _local_to_utc(naive_local):
     """What people type is Shanghai time (TZ_NAME)."""
-    return naive_local.replace(tzinfo=ZoneInfo(current_app.config["TZ_NAME"]))
+    return naive_local.replace(tzinfo=local_zone())
 
 
 @bp.route("/clients/<int:client_id>/tier", methods=["POST"])

@@ -2,10 +2,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -30,6 +28,7 @@ from crmweb.errors import DomainError
 from crmweb.extensions import db
 from crmweb.pagination import Page
 from crmweb.settings import get_setting
+from crmweb.timeutil import local_zone
 
 SEARCH_CANDIDATE_CAP = 1000
 SMALL_RESULT = 1000
@@ -320,7 +319,7 @@ def _refresh_vip_eligibility(client: Client) -> None:
                                       ServiceEvent.amount.is_not(None))).all()
     reason = rules.vip_eligibility(
         [rules.Purchase(*row) for row in sales], get_setting("vip.single_purchase_min"),
-        get_setting("vip.monthly_purchase_min"), ZoneInfo(current_app.config["TZ_NAME"]))
+        get_setting("vip.monthly_purchase_min"), local_zone())
     if reason:
         client.vip_status, client.vip_reason = "eligible", reason
 
@@ -351,7 +350,7 @@ def decide_vip(actor: User, client: Client, approve: bool, now: datetime) -> Non
         raise DomainError(_("该客户没有待审批的 VIP 申请。"))
     if approve:
         client.vip_status, client.vip_since = "vip", now.astimezone(
-            ZoneInfo(current_app.config["TZ_NAME"])).date()
+            local_zone()).date()
     else:
         client.vip_status, client.vip_reason = "none", None
     record_audit("client.vip_approved" if approve else "client.vip_refused", target_type="client",
