@@ -76,7 +76,7 @@ def register_errorhandlers(app):
 
 
 def register_template_helpers(app):
-    from flask_babel import format_datetime
+    from flask_babel import format_date, format_datetime
 
     from crmweb import navigation
     from crmweb.auth.permissions import ROLES, can
@@ -93,6 +93,7 @@ def register_template_helpers(app):
         value.astimezone(local_zone).strftime("%Y-%m-%d") if value else "")
     app.jinja_env.filters["datetime"] = lambda value, fmt="yyyy-MM-dd HH:mm": (
         format_datetime(value, fmt) if value else "")
+    app.jinja_env.filters["full_date"] = lambda value: format_date(value, "full")  # 2026年11月22日星期日
 
 
 def _url_with_args(**changes) -> str:

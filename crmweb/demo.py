@@ -144,12 +144,14 @@ def seed_demo_clients(now) -> int:
             "owner_id": owner.id}, now)
         for n in range(rng.choice([1, 2, 3])):
             person = next(people)
+            birthday = {"birthday_calendar": "lunar" if n == 1 else "solar",
+                        "birth_month": rng.randint(1, 12), "birth_day": rng.randint(1, 28)}
+            if n == 0 and index % 4 == 0:  # some birthdays in the coming week, for the dashboard
+                birthday = _birthday_in(now, days=index % 7, lunar=index % 8 == 4)
             clients.save_contact(owner, client, None, {
                 "name": person, "position": POSITIONS[(index + n) % len(POSITIONS)],
                 "mobile": f"+86139{rng.randrange(10**8):08d}",
-                "email": f"contact{index}{n}@example.cn", "is_key_person": n == 0,
-                "birthday_calendar": "lunar" if n == 1 else "solar", "birth_month": rng.randint(1, 12),
-                "birth_day": rng.randint(1, 28)}, now)
+                "email": f"contact{index}{n}@example.cn", "is_key_person": n == 0, **birthday}, now)
         for n in range(rng.randint(1, 4)):
             clients.record_interaction(owner, client, {
                 "kind": rng.choice(["visit", "callback", "communication"]), "channel": "phone",
@@ -164,3 +166,19 @@ def seed_demo_clients(now) -> int:
             "banks": "中国工商银行" if index % 2 else "招商银行", "payment_attitude": "按期付款",
             "decision_makers": "总经理、采购部经理"}, confidential=True, now=now)
     return db.session.scalar(sa.select(sa.func.count(Client.id)))
+
+
+def _birthday_in(now, days: int, lunar: bool) -> dict:
+    """A birthday `days` days after today (Shanghai), kept solar or lunar."""
+    from datetime import timedelta
+
+    from lunar_python import Solar
+
+    from crmweb.timeutil import local_zone
+
+    day = now.astimezone(local_zone()).date() + timedelta(days=days)
+    if not lunar:
+        return {"birthday_calendar": "solar", "birth_month": day.month, "birth_day": day.day}
+    date_in_lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
+    return {"birthday_calendar": "lunar", "birth_month": abs(date_in_lunar.getMonth()),
+            "birth_day": date_in_lunar.getDay(), "birthday_leap_month": date_in_lunar.getMonth() < 0}

@@ -1,8 +1,9 @@
 """Rules of the client archive as pure functions: no Flask, no database; time is a parameter."""
+import calendar
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -48,6 +49,41 @@ def contact_due_at(stage: str, last_contact_at: datetime | None, created_at: dat
     if start is None:
         return None
     return start + timedelta(days=rhythm_days["prospect" if stage == "prospect" else "customer"])
+
+
+# --- birthdays -------------------------------------------------------------------------------
+
+# How a contact's birthday is kept: calendar ("solar" | "lunar"), month, day, born in a leap month.
+BirthdayKey = tuple[str, int, int, bool]
+
+
+def birthday_dates(first_day: date, days: int) -> dict[BirthdayKey, date]:
+    """The birthdays that fall on the `days` days from `first_day`, each with the day it falls on.
+
+    Lunar dates come from lunar-python. As people keep them: a 29 February falls on the 28th in
+    other years; a lunar 30th on the 29th when the month is short; a birthday in a leap month on
+    the same day of the ordinary month in years without that leap month.
+    """
+    from lunar_python import LunarMonth, LunarYear, Solar
+
+    found: dict[BirthdayKey, date] = {}
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        found.setdefault(("solar", day.month, day.day, False), day)
+        if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+            found.setdefault(("solar", 2, 29, False), day)
+        lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
+        month, in_leap_month = abs(lunar.getMonth()), lunar.getMonth() < 0
+        lunar_days = [lunar.getDay()]
+        if lunar.getDay() == 29 and LunarMonth.fromYm(lunar.getYear(), lunar.getMonth()).getDayCount() == 29:
+            lunar_days.append(30)
+        leap_flags = [in_leap_month]
+        if not in_leap_month and LunarYear.fromYear(lunar.getYear()).getLeapMonth() != month:
+            leap_flags.append(True)
+        for lunar_day in lunar_days:
+            for leap in leap_flags:
+                found.setdefault(("lunar", month, lunar_day, leap), day)
+    return found
 
 
 # --- VIP -----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Archive rules without an app: pinyin, phones, search keys, VIP, who may see and edit."""
-from datetime import UTC, datetime
+"""Archive rules without an app: pinyin, phones, search keys, VIP, birthdays, who may see and edit."""
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -138,3 +138,47 @@ def test_prospects_are_due_a_week_and_customers_a_month_after_the_last_contact()
     assert rules.contact_due_at("customer", last, None, rhythms) == datetime(2026, 12, 1, tzinfo=UTC)
     assert rules.contact_due_at("customer", None, last, rhythms) == datetime(2026, 12, 1, tzinfo=UTC)
     assert rules.contact_due_at("lost", last, None, rhythms) is None
+
+
+# --- birthdays ------------------------------------------------------------------------------
+
+def test_a_week_of_solar_birthdays_each_on_its_day():
+    days = rules.birthday_dates(date(2026, 11, 22), 7)
+    solar = {key: day for key, day in days.items() if key[0] == "solar"}
+    assert len(solar) == 7 and solar[("solar", 11, 28, False)] == date(2026, 11, 28)
+    assert ("solar", 11, 29, False) not in days
+
+
+def test_29_february_falls_on_the_28th_in_other_years():
+    assert rules.birthday_dates(date(2027, 2, 28), 1)[("solar", 2, 29, False)] == date(2027, 2, 28)
+    assert ("solar", 2, 29, False) not in rules.birthday_dates(date(2028, 2, 28), 1)
+    assert rules.birthday_dates(date(2028, 2, 29), 1)[("solar", 2, 29, False)] == date(2028, 2, 29)
+
+
+def test_lunar_birthdays_fall_on_their_solar_day_of_this_year():
+    assert rules.birthday_dates(date(2026, 9, 25), 1)[("lunar", 8, 15, False)] == date(2026, 9, 25)  # 中秋
+    assert rules.birthday_dates(date(2026, 2, 17), 1)[("lunar", 1, 1, False)] == date(2026, 2, 17)  # 春节
+
+
+def test_a_leap_month_birthday_is_kept_in_the_leap_month_when_there_is_one():
+    # 2025 has a leap sixth month: 闰六月初六 is 30 July, the ordinary 六月初六 is 30 June.
+    summer = rules.birthday_dates(date(2025, 6, 25), 40)
+    assert summer[("lunar", 6, 6, True)] == date(2025, 7, 30)
+    assert summer[("lunar", 6, 6, False)] == date(2025, 6, 30)
+
+
+def test_a_leap_month_birthday_falls_in_the_ordinary_month_in_other_years():
+    from lunar_python import Lunar
+
+    ordinary = Lunar.fromYmd(2026, 6, 6).getSolar()
+    day = date(ordinary.getYear(), ordinary.getMonth(), ordinary.getDay())
+    assert rules.birthday_dates(day, 1)[("lunar", 6, 6, True)] == day
+
+
+def test_a_lunar_30th_falls_on_the_29th_of_a_short_month():
+    from lunar_python import Lunar, LunarMonth
+
+    month = next(m for m in range(1, 13) if LunarMonth.fromYm(2026, m).getDayCount() == 29)
+    solar = Lunar.fromYmd(2026, month, 29).getSolar()
+    day = date(solar.getYear(), solar.getMonth(), solar.getDay())
+    assert rules.birthday_dates(day, 1)[("lunar", month, 30, False)] == day

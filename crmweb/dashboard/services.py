@@ -1,0 +1,82 @@
+"""The "today" page: what each person has to do today, gathered from the areas that know it."""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from crmweb.auth.models import User
+from crmweb.auth.permissions import ARCHIVE_GRANT, CLIENTS_APPROVE_VIP, CLIENTS_VIEW, role_can
+from crmweb.clients import rules
+from crmweb.clients.models import ArchiveAccessRequest, Client, Contact
+from crmweb.extensions import db
+from crmweb.timeutil import local_zone
+
+BIRTHDAY_DAYS = 7
+LISTED = 8  # rows per card; the card links to the whole list
+
+
+@dataclass
+class Birthday:
+    on: date
+    contact: Contact
+    client: Client
+
+
+@dataclass
+class Overdue:
+    client: Client
+    days: int  # since the day it was due
+
+
+@dataclass
+class Today:
+    overdue_count: int = 0
+    overdue: list[Overdue] = field(default_factory=list)
+    all_overdue_count: int | None = None  # for those who look after every archive
+    birthdays: list[Birthday] = field(default_factory=list)
+    vip_applied: int | None = None   # None: not this person's to approve
+    vip_eligible: int | None = None
+    access_requests: int | None = None
+
+
+def today_for(user: User, now: datetime, today: date) -> Today:
+    """`today` is the local date of `now`, where the person works."""
+    result = Today()
+    if not role_can(user.role, CLIENTS_VIEW):
+        return result
+    overdue = sa.select(Client).where(Client.owner_id == user.id, Client.contact_due_at < now)
+    result.overdue_count = db.session.scalar(sa.select(sa.func.count()).select_from(overdue.subquery()))
+    zone = local_zone()
+    result.overdue = [Overdue(client, (today - client.contact_due_at.astimezone(zone).date()).days)
+                      for client in db.session.scalars(overdue.order_by(Client.contact_due_at).limit(LISTED))]
+    if user.role in rules.ARCHIVE_EDITOR_ROLES:
+        result.all_overdue_count = db.session.scalar(
+            sa.select(sa.func.count()).where(Client.contact_due_at < now))
+    result.birthdays = upcoming_birthdays(user, today)
+    if role_can(user.role, CLIENTS_APPROVE_VIP):
+        counts = dict(db.session.execute(
+            sa.select(Client.vip_status, sa.func.count())
+            .where(Client.vip_status.in_(("applied", "eligible"))).group_by(Client.vip_status)).all())
+        result.vip_applied, result.vip_eligible = counts.get("applied", 0), counts.get("eligible", 0)
+    if role_can(user.role, ARCHIVE_GRANT):
+        result.access_requests = db.session.scalar(
+            sa.select(sa.func.count()).where(ArchiveAccessRequest.status == "pending"))
+    return result
+
+
+def upcoming_birthdays(user: User, today: date) -> list[Birthday]:
+    """Birthdays of the contacts of this person's clients in the coming week, solar or lunar."""
+    dates = rules.birthday_dates(today, BIRTHDAY_DAYS)
+    stored_as = {(calendar, month, day) for calendar, month, day, _leap in dates}
+    rows = db.session.execute(
+        sa.select(Contact, Client).join(Client, Contact.client_id == Client.id)
+        .where(Client.owner_id == user.id,
+               sa.tuple_(Contact.birthday_calendar, Contact.birth_month, Contact.birth_day).in_(stored_as))
+    ).all()
+    birthdays = []
+    for contact, client in rows:
+        leap = contact.birthday_calendar == "lunar" and contact.birthday_leap_month
+        on = dates.get((contact.birthday_calendar, contact.birth_month, contact.birth_day, leap))
+        if on is not None:
+            birthdays.append(Birthday(on, contact, client))
+    return sorted(birthdays, key=lambda b: (b.on, b.contact.name))

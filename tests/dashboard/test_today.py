@@ -1,0 +1,109 @@
+"""The "today" page: each person's overdue clients, their contacts' birthdays, their approvals."""
+from datetime import timedelta
+
+import sqlalchemy as sa
+from lunar_python import Solar
+
+from crmweb.auth.models import User
+from crmweb.clients import services
+from crmweb.clients.models import Client
+from crmweb.extensions import db
+from crmweb.timeutil import local_zone, utcnow
+from tests.clients.helpers import make_client
+from tests.conftest import gen_user
+
+
+def local_today(app):
+    with app.app_context():
+        return utcnow().astimezone(local_zone()).date()
+
+
+def make_overdue(app, client_id, days):
+    """Last contacted long enough ago to be `days` past the rhythm."""
+    with app.app_context():
+        client = db.session.get(Client, client_id)
+        client.last_contact_at = utcnow() - timedelta(days=30 + days)  # customers: monthly
+        db.session.commit()
+
+
+def test_my_overdue_clients_most_overdue_first_and_nobody_elses(app, client, login_as):
+    me = login_as("specialist")
+    other = gen_user(app, "specialist")
+    late = make_client(app, me, name="南通江海船舶有限公司")
+    later = make_client(app, me, name="扬州运河机电有限公司")
+    in_time = make_client(app, me, name="镇江金山化工有限公司")
+    someone_elses = make_client(app, other, name="泰州凤城药业有限公司")
+    make_overdue(app, late, 3)
+    make_overdue(app, later, 10)
+    make_overdue(app, someone_elses, 10)
+    page = client.get("/").get_data(as_text=True)
+    card = page[page.index('id="today-overdue"'):page.index('id="today-callbacks"')]
+    assert card.index(f'id="overdue-{later}"') < card.index(f'id="overdue-{late}"')
+    assert "超期 10 天" in card and "超期 3 天" in card
+    assert f'id="overdue-{in_time}"' not in card and "泰州凤城药业有限公司" not in card
+    assert "全部客户中超期未联系" not in card  # that line is for supervisors and above
+
+
+def test_supervisors_also_see_how_many_clients_are_overdue_in_all(app, client, login_as):
+    login_as("supervisor")
+    make_overdue(app, make_client(app, gen_user(app, "sales"), name="泰州凤城药业有限公司"), 5)
+    assert "全部客户中超期未联系 1 个" in client.get("/").get_data(as_text=True)
+
+
+def test_birthdays_of_my_contacts_this_week_solar_and_lunar(app, client, login_as):
+    me = login_as("sales")
+    today = local_today(app)
+    in_two_days, in_five_days, next_month = (today + timedelta(days=n) for n in (2, 5, 30))
+    lunar = Solar.fromYmd(in_five_days.year, in_five_days.month, in_five_days.day).getLunar()
+    make_client(app, me, name="南通江海船舶有限公司", contacts=[
+        {"name": "周敏", "birthday_calendar": "solar", "birth_month": in_two_days.month,
+         "birth_day": in_two_days.day},
+        {"name": "吴芳", "birthday_calendar": "lunar", "birth_month": abs(lunar.getMonth()),
+         "birth_day": lunar.getDay(), "birthday_leap_month": lunar.getMonth() < 0},
+        {"name": "郑爽", "birthday_calendar": "solar", "birth_month": next_month.month,
+         "birth_day": next_month.day}])
+    make_client(app, gen_user(app, "sales"), name="泰州凤城药业有限公司", contacts=[
+        {"name": "王建国", "birthday_calendar": "solar", "birth_month": today.month, "birth_day": today.day}])
+    page = client.get("/").get_data(as_text=True)
+    card = page[page.index('id="today-birthdays"'):]
+    assert card.index("周敏") < card.index("吴芳")
+    assert in_two_days.strftime("%m-%d") in card and in_five_days.strftime("%m-%d") in card
+    assert "农历" in card
+    assert "郑爽" not in card and "王建国" not in card
+
+
+def test_approvals_wait_for_managers_only(app, client, login_as):
+    specialist = gen_user(app, "specialist")
+    client_id = make_client(app, specialist)
+    with app.app_context():
+        actor, archive = db.session.get(User, specialist.id), db.session.get(Client, client_id)
+        services.apply_for_vip(actor, archive, "年采购额超过 50 万", utcnow())
+        sales = db.session.get(User, gen_user(app, "sales").id)
+        services.request_archive_access(sales, archive, "准备续约方案", utcnow())
+        db.session.commit()
+    login_as("manager")
+    page = client.get("/").get_data(as_text=True)
+    assert "VIP 申请 1 个" in page and "档案查阅申请 1 个" in page
+    other_browser = app.test_client()
+    login_as("specialist", on=other_browser)
+    assert 'id="today-approvals"' not in other_browser.get("/").get_data(as_text=True)
+
+
+def test_reception_sees_no_client_cards(app, client, login_as):
+    login_as("reception")
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="today-visits"' in page
+    assert 'id="today-overdue"' not in page and 'id="today-birthdays"' not in page
+
+
+def test_the_today_page_reads_a_bounded_number_of_statements(app, client, login_as):
+    me = login_as("manager")
+    for n in range(12):
+        make_overdue(app, make_client(app, me, name=f"测试客户{n}号有限公司", contacts=[
+            {"name": f"联系人{n}", "birthday_calendar": "solar", "birth_month": local_today(app).month,
+             "birth_day": local_today(app).day}]), n + 1)
+    statements = []
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        assert client.get("/").status_code == 200
+    assert len(statements) < 15, statements
