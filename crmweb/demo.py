@@ -6,6 +6,7 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from crmweb.auth import services
 from crmweb.auth.models import User
@@ -28,8 +29,9 @@ DEMO_USERS = [
 @with_appcontext
 def seed_demo():
     """载入演示数据（每个角色一个用户）；已有数据时什么也不做。"""
+    passwords_file = os.path.join(current_app.instance_path, "demo-passwords.txt")
     if db.session.scalar(sa.select(sa.func.count(User.id))):
-        click.echo("演示数据已存在，未做任何修改。密码见 instance/demo-passwords.txt。")
+        click.echo(_("演示数据已存在，未做任何修改。密码见 %(path)s。", path=passwords_file))
         return
     now = utcnow()
     lines = []
@@ -37,15 +39,15 @@ def seed_demo():
         password = secrets.token_urlsafe(9)
         user = services.create_user(None, username, display_name, role, password, now)
         lines.append(f"{role:<11} {user.username:<14} {password}")
-    passwords_file = os.path.join(current_app.instance_path, "demo-passwords.txt")
     with open(os.open(passwords_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
         f.write("\n".join(lines) + "\n")
     clients = seed_demo_clients(now)
     articles = seed_demo_articles(now)
-    click.echo("已载入演示用户（角色 / 用户名 / 密码），密码同时保存在 instance/demo-passwords.txt：")
+    click.echo(_("已载入演示用户（角色 / 用户名 / 密码），密码同时保存在 %(path)s：", path=passwords_file))
     for line in lines:
         click.echo("  " + line)
-    click.echo(f"已载入 {clients} 家演示客户及其联系人和交流记录，{articles} 篇知识库文章。")
+    click.echo(_("已载入 %(clients)s 家演示客户及其联系人和交流记录，%(articles)s 篇知识库文章。",
+                 clients=clients, articles=articles))
 
 
 DEMO_ARTICLES = [

@@ -3,6 +3,7 @@ import sys
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from crmweb.auth import services
 from crmweb.auth.forms import PASSWORD_PROBLEM_MESSAGES
@@ -24,7 +25,7 @@ def create_user_command(username, role, display_name, password_stdin):
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = click.prompt("密码", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(_("密码"), hide_input=True, confirmation_prompt=True)
     problems = password_problems(password, username)
     if problems:
         raise click.ClickException(" ".join(str(PASSWORD_PROBLEM_MESSAGES[p]) for p in problems))
@@ -33,4 +34,4 @@ def create_user_command(username, role, display_name, password_stdin):
                                     utcnow())
     except DomainError as refusal:
         raise click.ClickException(refusal.message) from None
-    click.echo(f"已创建用户 {user.username}（{role}）。")
+    click.echo(_("已创建用户 %(username)s（%(role)s）。", username=user.username, role=role))

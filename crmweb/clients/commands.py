@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from crmweb.auth.actors import CommandLineActor
 from crmweb.auth.models import User
@@ -31,14 +32,15 @@ def import_command(path, owner_name, dry_run):
         owner_id = db.session.scalar(sa.select(User.id).where(User.username == owner_name.lower(),
                                                               User.active.is_(True)))
         if owner_id is None:
-            raise click.ClickException(f"没有名为 {owner_name} 的在用账号。")
+            raise click.ClickException(_("没有名为 %(name)s 的在用账号。", name=owner_name))
     try:
         parsed = parse_file(path.read_bytes(), path.name)
     except UnreadableFile as error:
         raise click.ClickException(str(error)) from None
     summary = services.import_clients(CommandLineActor(), owner_id, parsed, utcnow(), dry_run=dry_run)
     for problem in sorted(summary.problems, key=lambda p: p.line):
-        click.echo(f"第 {problem.line} 行：{problem.message}", err=True)
-    prefix = "（试运行，未写入）" if dry_run else ""
-    click.echo(f"{prefix}新建 {summary.created} / 更新 {summary.updated} / 跳过 {summary.skipped} / "
-               f"错误 {summary.errors}")
+        click.echo(_("第 %(line)s 行：%(message)s", line=problem.line, message=problem.message), err=True)
+    prefix = _("（试运行，未写入）") if dry_run else ""
+    click.echo(prefix + _("新建 %(created)s / 更新 %(updated)s / 跳过 %(skipped)s / 错误 %(errors)s",
+                          created=summary.created, updated=summary.updated, skipped=summary.skipped,
+                          errors=summary.errors))

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from crmweb.timeutil import utcnow
 
@@ -18,8 +19,9 @@ def import_command(path):
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except UnicodeDecodeError:
-        raise click.ClickException("文件不是 UTF-8 编码。") from None
+        raise click.ClickException(_("文件不是 UTF-8 编码。")) from None
     created, updated, problems = services.import_articles(lines, utcnow())
     for problem in problems:
         click.echo(problem, err=True)
-    click.echo(f"新建 {created} / 更新 {updated} / 错误 {len(problems)}")
+    click.echo(_("新建 %(created)s / 更新 %(updated)s / 错误 %(errors)s", created=created, updated=updated,
+                 errors=len(problems)))
