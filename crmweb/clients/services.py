@@ -658,10 +658,14 @@ def _insert_with_ids(table: sa.Table, rows: list[dict]) -> list[int]:
 
 
 def _uniform_rows(table: sa.Table, rows: list[dict]) -> list[dict]:
-    """A multi-row INSERT needs the same columns in every row: the missing ones get their default."""
-    columns = set().union(*rows)
-    filled = {name: table.c[name].default.arg if table.c[name].default is not None else None
-              for name in columns}
+    """A multi-row INSERT needs the same columns in every row: the missing ones get their default
+    (the plain values these tables declare; a computed default would need the ORM)."""
+    filled = {}
+    for name in set().union(*rows):
+        default = table.c[name].default
+        if default is not None and not default.is_scalar:
+            raise ValueError(f"{table.name}.{name} has a computed default")
+        filled[name] = default.arg if default is not None else None
     return [{**filled, **row} for row in rows]
 
 
