@@ -123,6 +123,10 @@ NOTES = ["电话回访，客户对新型号的能耗表现满意。", "上门拜
          "客户提出包装改进建议，已转产品部。", "节日问候，客户表示感谢。"]
 
 
+DEMO_GROUPS = ["华东区", "华南区", "华北区", "中西部"]
+DEMO_TAGS = ["年度重点维护", "价格敏感", "关注新品"]
+
+
 def seed_demo_clients(now) -> int:
     """A realistic set of client companies with contacts, interactions and purchases."""
     import random
@@ -164,6 +168,9 @@ def seed_demo_clients(now) -> int:
                 "kind": "sale", "occurred_at": now - timedelta(days=rng.randint(10, 200)),
                 "product": "年度维保套餐", "high_end": index % 3 == 0,
                 "amount": Decimal(rng.choice([3800, 8600, 12000, 26000, 58000]))}, now)
+        clients.set_labels(owner, client, {
+            "group": [DEMO_GROUPS[index % len(DEMO_GROUPS)]],
+            "tag": [DEMO_TAGS[index % len(DEMO_TAGS)]] if index % 3 == 0 else []}, now)
         clients.update_fields(director, client, {
             "banks": "中国工商银行" if index % 2 else "招商银行", "payment_attitude": "按期付款",
             "decision_makers": "总经理、采购部经理"}, confidential=True, now=now)
