@@ -1,0 +1,195 @@
+"""Mixed load: 50 people using the app at once for 60 s, gunicorn on loopback.
+
+Each simulated person signs in, then works as staff do, waiting 0.5–1.5 s between clicks (reading
+what came back): searches clients as they type, opens lists and client pages, searches the
+knowledge base and reads answers, looks at the today page, and records interactions on their own
+clients (writes, which SQLite takes one at a time). Latency is the whole HTTP round trip seen by
+the client; an unexpected status or a failed connection is an error.
+
+The data is the client-search bench database (100k clients, 300k contacts, 1M interactions) with
+20,000 knowledge-base articles added to it once.
+"""
+import json
+import os
+import random
+import re
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from bench import client_search, kb_search
+
+ROOT = Path(__file__).resolve().parent.parent
+PEOPLE = 50
+SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+WORKERS = 4
+THINK_SECONDS = (0.5, 1.5)
+P95_BAR_MS = 300.0
+PASSWORD = "bench-password-1"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+# What people do, and how often: mostly finding and reading, some writing.
+ACTIONS = {"client search": 30, "client list": 10, "client page": 20, "kb search": 20,
+           "kb article": 8, "today": 7, "record interaction": 5}
+
+
+def prepare(url: str) -> dict:
+    """The bench database, with knowledge-base articles; what the people will look for."""
+    from crmweb.clients.models import Client
+    from crmweb.extensions import db
+    from crmweb.kb import services
+    from crmweb.kb.models import Article
+    from crmweb.timeutil import utcnow
+
+    app = client_search.prepare(url)
+    rng = random.Random(31)
+    with app.app_context():
+        if db.session.scalar(sa.select(sa.func.count(Article.id))) < kb_search.ARTICLES:
+            print("adding the knowledge base to the client bench database …", flush=True)
+            services.ensure_default_synonyms(utcnow())
+            labelled = [json.dumps(a, ensure_ascii=False) for a in kb_search._read("articles.jsonl")]
+            services.import_articles(labelled, utcnow())
+            services.import_articles(list(kb_search.synthetic(kb_search.ARTICLES - len(labelled),
+                                                              random.Random(5))), utcnow())
+        accounts = db.session.execute(sa.text(
+            "SELECT username, id FROM users WHERE username LIKE 'bench%' ORDER BY username")).all()
+        own_clients = {username: db.session.scalars(
+            sa.select(Client.id).where(Client.owner_id == user_id).limit(50)).all()
+            for username, user_id in accounts}
+        article_ids = db.session.scalars(sa.select(Article.id).where(Article.status == "published")
+                                         .order_by(sa.func.random()).limit(500)).all()
+        db.engine.dispose()
+    return {"accounts": [username for username, _id in accounts], "own_clients": own_clients,
+            "client_queries": [q for _kind, q in client_search.sample_queries(app, rng)],
+            "kb_queries": [q["q"] for q in kb_search._read("queries-dev.jsonl")],
+            "article_ids": article_ids, "clients": client_search.CLIENTS}
+
+
+def serve(url: str, port: int) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32),
+           "CRMWEB_INSTANCE_PATH": tempfile.mkdtemp(prefix="crmweb-load-"), "REDIS_URL": ""}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
+    import requests
+
+    for _attempt in range(100):
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
+                return server
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+class Person(threading.Thread):
+    """One member of staff: signs in, waits for the start, then works until the end."""
+
+    def __init__(self, number: int, base: str, plan: dict, start: threading.Barrier, results: list):
+        super().__init__(daemon=True)
+        self.rng = random.Random(number)
+        self.base, self.plan, self.start_together, self.results = base, plan, start, results
+        self.username = plan["accounts"][number % len(plan["accounts"])]
+        self.own = plan["own_clients"][self.username]
+
+    def run(self):
+        import requests
+
+        self.session = requests.Session()
+        token = CSRF.search(self.session.get(f"{self.base}/login").text)[1]
+        signed_in = self.session.post(f"{self.base}/login", allow_redirects=False, data={
+            "csrf_token": token, "username": self.username, "password": PASSWORD})
+        assert signed_in.status_code == 302, signed_in.status_code
+        self.csrf = CSRF.search(self.session.get(f"{self.base}/").text)[1]
+        self.start_together.wait()
+        deadline = time.monotonic() + SECONDS
+        actions, weights = list(ACTIONS), list(ACTIONS.values())
+        while time.monotonic() < deadline:
+            action = self.rng.choices(actions, weights)[0]
+            started = time.perf_counter()
+            try:
+                ok = getattr(self, action.replace(" ", "_"))()
+            except requests.RequestException:
+                ok = False
+            self.results.append((action, (time.perf_counter() - started) * 1000, ok))
+            time.sleep(self.rng.uniform(*THINK_SECONDS))
+
+    def _get(self, path: str, fragment: bool = False) -> bool:
+        headers = {"HX-Request": "true"} if fragment else {}
+        return self.session.get(self.base + path, headers=headers, timeout=30).status_code == 200
+
+    def client_search(self):
+        return self._get(f"/clients?q={self.rng.choice(self.plan['client_queries'])}", fragment=True)
+
+    def client_list(self):
+        return self._get(self.rng.choice(["/clients", f"/clients?page={self.rng.randint(2, 50)}",
+                                          "/clients?tier=key", "/clients?overdue=1"]))
+
+    def client_page(self):
+        mine = self.own and self.rng.random() < 0.7
+        client_id = self.rng.choice(self.own) if mine else self.rng.randint(1, self.plan["clients"])
+        return self._get(f"/clients/{client_id}")
+
+    def kb_search(self):
+        return self._get(f"/kb?q={self.rng.choice(self.plan['kb_queries'])}", fragment=True)
+
+    def kb_article(self):
+        return self._get(f"/kb/{self.rng.choice(self.plan['article_ids'])}")
+
+    def today(self):
+        return self._get("/")
+
+    def record_interaction(self):
+        if not self.own:
+            return self.today()
+        local_now = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai"))
+        response = self.session.post(
+            f"{self.base}/clients/{self.rng.choice(self.own)}/interactions", allow_redirects=False,
+            timeout=30, data={"csrf_token": self.csrf, "kind": "callback", "channel": "phone",
+                              "occurred_at": (local_now - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
+                              "content": "电话回访：设备运行正常，客户满意。", "satisfaction": "5"})
+        return response.status_code == 302
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
+
+
+def run(url: str, label: str, write_result) -> None:
+    plan = prepare(url)
+    port = 18000 + random.randint(0, 999)
+    server = serve(url, port)
+    results: list = []
+    try:
+        start = threading.Barrier(PEOPLE)
+        people = [Person(n, f"http://127.0.0.1:{port}", plan, start, results) for n in range(PEOPLE)]
+        for person in people:
+            person.start()
+        for person in people:
+            person.join(SECONDS + 60)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    times = [ms for _action, ms, _ok in results]
+    errors = sum(1 for _action, _ms, ok in results if not ok)
+    by_action = {action: [ms for name, ms, _ok in results if name == action] for action in ACTIONS}
+    overall = p95(times)
+    write_result(f"mixed_load_{label}", {
+        "database": label, "people": PEOPLE, "seconds": SECONDS, "gunicorn_workers": WORKERS,
+        "think_seconds": THINK_SECONDS, "action_weights": ACTIONS, "requests": len(results),
+        "requests_per_second": round(len(results) / SECONDS, 1), "errors": errors,
+        "p50_ms": round(statistics.median(times), 1), "p95_ms": round(overall, 1),
+        "p95_ms_by_action": {action: round(p95(ms), 1) for action, ms in by_action.items() if ms},
+        "bar": {"errors": 0, "p95_ms": P95_BAR_MS}, "bar_met": errors == 0 and overall < P95_BAR_MS,
+        "summary": f"{PEOPLE} people, {len(results)} requests in {SECONDS} s, {errors} errors, "
+                   f"p95 {overall:.0f} ms (p50 {statistics.median(times):.0f} ms)"})
