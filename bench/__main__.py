@@ -47,6 +47,17 @@ def postgres_url() -> str | None:
     return DEFAULT_PG
 
 
+def on_both_databases(run, sqlite_file: str, postgres_database: str) -> None:
+    """`run(url, label, write_result)` on a kept SQLite file, then on PostgreSQL when it answers."""
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    run(f"sqlite:///{DATA_DIR / sqlite_file}", "sqlite", write_result)
+    pg = postgres_url()
+    if pg:
+        run(pg.replace("crmweb_bench", postgres_database), "postgresql", write_result)
+    else:
+        print(f"{run.__module__} on PostgreSQL: skipped, no server (set BENCH_DATABASE_URL)")
+
+
 def main(argv: list[str]) -> int:
     from bench import client_search, import_vcard, kb_search, mixed_load
 
@@ -57,25 +68,11 @@ def main(argv: list[str]) -> int:
         if pg:
             import_vcard.run(write_result, pg.replace("crmweb_bench", "crmweb_bench_import"))
     if not only or "search" in only:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        client_search.run(f"sqlite:///{DATA_DIR / 'bench.sqlite3'}", "sqlite", write_result)
-        pg = postgres_url()
-        if pg:
-            client_search.run(pg, "postgresql", write_result)
-        else:
-            print("client search on PostgreSQL: skipped, no server (set BENCH_DATABASE_URL)")
+        on_both_databases(client_search.run, "bench.sqlite3", "crmweb_bench")
     if not only or "kb" in only:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        kb_search.run(f"sqlite:///{DATA_DIR / 'kb.sqlite3'}", "sqlite", write_result)
-        pg = postgres_url()
-        if pg:
-            kb_search.run(pg.replace("crmweb_bench", "crmweb_bench_kb"), "postgresql", write_result)
-    if not only or "load" in only:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        mixed_load.run(f"sqlite:///{DATA_DIR / 'bench.sqlite3'}", "sqlite", write_result)
-        pg = postgres_url()
-        if pg:
-            mixed_load.run(pg, "postgresql", write_result)
+        on_both_databases(kb_search.run, "kb.sqlite3", "crmweb_bench_kb")
+    if not only or "load" in only:  # on the client-search data, with the knowledge base added
+        on_both_databases(mixed_load.run, "bench.sqlite3", "crmweb_bench")
     return 0
 
 
