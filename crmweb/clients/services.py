@@ -1,4 +1,5 @@
 """Use cases of the client archive: take the actor and `now`, check the rules, persist, audit."""
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -623,19 +624,23 @@ def _insert_new_clients(new_clients: list[_NewClient]) -> None:
         values["sort_key"] = rules.sort_key(values["name"], values["kind"])
         values["contact_due_at"] = rules.contact_due_at(values["stage"], None, values["created_at"], rhythms)
     ids = _insert_with_ids(Client.__table__, _uniform_rows(Client.__table__, [c.values for c in new_clients]))
-    contacts, archives, keys = [], [], []
+    contacts, archives = [], []
     for client_id, client in zip(ids, new_clients, strict=True):
         contacts += [{**contact.values, "client_id": client_id} for contact in client.contacts]
         if client.confidential:
             archives.append({**client.confidential, "client_id": client_id})
-        contact_keys = [rules.ContactKeys(c.values["name"], c.values.get("mobile"), c.values.get("phone"),
-                                          c.values.get("email")) for c in client.contacts]
-        keys += [(client_id, key, weight) for key, weight
-                 in rules.search_keys(client.values["name"], client.values["kind"], contact_keys)]
     for model, rows in ((Contact, contacts), (ClientConfidential, archives)):
         if rows:
             db.session.execute(sa.insert(model.__table__), _uniform_rows(model.__table__, rows))
-    _insert_search_keys(keys)
+
+    def keys():
+        for client_id, client in zip(ids, new_clients, strict=True):
+            contact_keys = [rules.ContactKeys(c.values["name"], c.values.get("mobile"), c.values.get("phone"),
+                                              c.values.get("email")) for c in client.contacts]
+            for key, weight in rules.search_keys(client.values["name"], client.values["kind"], contact_keys):
+                yield client_id, key, weight
+
+    _insert_search_keys(keys())
 
 
 def _insert_with_ids(table: sa.Table, rows: list[dict]) -> list[int]:
@@ -706,21 +711,22 @@ def _reindex_many(clients: list[Client]) -> None:
     _insert_search_keys(keys)
 
 
-def _insert_search_keys(keys: list[tuple[int, str, int]]) -> None:
+def _insert_search_keys(keys: Iterable[tuple[int, str, int]]) -> None:
     """(client id, key, weight) rows handed straight to the driver: an import writes tens of
     thousands, and SQLAlchemy's handling of each row's parameters would double the time."""
-    if not keys:
-        return
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        # COPY streams the rows; an executemany would still be one statement per row.
+        # COPY streams the rows as they are made (the server indexes them meanwhile); an
+        # executemany would be one statement per row.
         with connection.connection.driver_connection.cursor() as cursor:
             with cursor.copy('COPY client_search_keys (client_id, "key", weight) FROM STDIN') as copy:
                 for row in keys:
                     copy.write_row(row)
         return
-    connection.exec_driver_sql('INSERT INTO client_search_keys (client_id, "key", weight) VALUES (?, ?, ?)',
-                               keys)
+    rows = list(keys)
+    if rows:
+        connection.exec_driver_sql(
+            'INSERT INTO client_search_keys (client_id, "key", weight) VALUES (?, ?, ?)', rows)
 
 
 # --- bulk actions on a search result --------------------------------------------------------------
