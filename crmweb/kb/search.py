@@ -8,6 +8,7 @@ databases return the same top ten.
 """
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -61,10 +62,30 @@ def _count_terms(terms: list[str], change: int) -> None:
     db.session.execute(statement, [{"term": term, "articles": max(change, 0)} for term in sorted(terms)])
 
 
-def index_article(article: Article) -> None:
-    """(Re)write the postings of one article; unpublished articles leave the index."""
+def count_terms(changes: Counter) -> None:
+    """Apply gathered changes to the article counts of terms: once per import, not per article."""
+    by_change: dict[int, list[str]] = {}
+    for term, change in changes.items():
+        if change:
+            by_change.setdefault(change, []).append(term)
+    for change, terms in sorted(by_change.items()):
+        _count_terms(terms, change)
+
+
+def index_article(article: Article, gathered_counts: Counter | None = None) -> None:
+    """(Re)write the postings of one article; unpublished articles leave the index.
+
+    With `gathered_counts`, the term counts' changes are added there for `count_terms` to apply
+    later (a bulk import), instead of being written now.
+    """
+    def count(terms: list[str], change: int) -> None:
+        if gathered_counts is None:
+            _count_terms(terms, change)
+        else:
+            gathered_counts.update({term: change for term in terms})
+
     old_terms = db.session.scalars(sa.select(Posting.term).where(Posting.article_id == article.id)).all()
-    _count_terms(list(old_terms), -1)
+    count(list(old_terms), -1)
     db.session.execute(sa.delete(Posting.__table__).where(Posting.article_id == article.id))
     db.session.execute(sa.delete(FieldLengths.__table__).where(FieldLengths.article_id == article.id))
     if article.status != "published":
@@ -82,7 +103,7 @@ def index_article(article: Article) -> None:
     if parts:
         db.session.execute(sa.insert(Posting.__table__), [
             {"term": term, "article_id": article.id, "part": round(part, 6)} for term, part in parts.items()])
-        _count_terms(list(parts), +1)
+        count(list(parts), +1)
 
 
 def synonyms() -> dict[str, set[str]]:

@@ -1,6 +1,7 @@
 """Use cases of the knowledge base: write, publish, archive, vote, import, keep synonyms, log."""
 import json
 import re
+from collections import Counter
 from datetime import datetime, timedelta
 
 import nh3
@@ -72,12 +73,17 @@ def _revise(article: Article, actor, changed: list[str], now: datetime) -> None:
                             changed=",".join(changed)[:200]))
 
 
-def save_article(actor, article: Article | None, values: dict, now: datetime,
-                 ref: str | None = None, publish: bool = False) -> Article:
-    """Create a draft or change an article; a published one is re-indexed at once.
+def save_article(actor, article: Article | None, values: dict, now: datetime) -> Article:
+    """Create a draft or change an article; a published one is re-indexed at once."""
+    article = _write_article(actor, article, values, now)
+    db.session.commit()
+    return article
 
-    `publish` (imports from an approved source) publishes it in the same transaction.
-    """
+
+def _write_article(actor, article: Article | None, values: dict, now: datetime, ref: str | None = None,
+                   publish: bool = False, gathered_counts: Counter | None = None) -> Article:
+    """The article written, revised and (re)indexed, not yet committed. `publish` (imports from
+    an approved source) publishes it too; `gathered_counts` see `search.index_article`."""
     values = {"body": as_html(values.get("body", "")), "tags": clean_tags(values.get("tags", "")),
               "title": (values.get("title") or "").strip()[:200],
               "category": (values.get("category") or "").strip()[:64],
@@ -100,8 +106,7 @@ def save_article(actor, article: Article | None, values: dict, now: datetime,
     db.session.flush()
     if changed:
         _revise(article, actor, changed, now)
-        search.index_article(article)
-    db.session.commit()
+        search.index_article(article, gathered_counts)
     return article
 
 
@@ -217,12 +222,15 @@ def replace_synonyms(actor, lines: list[str], now: datetime) -> int:
 def import_articles(lines, now: datetime) -> tuple[int, int, list[str]]:
     """JSON lines of ref, title, body, category, tags; a known ref updates its article.
 
-    Imported articles are published (they come from an approved source). Returns
-    (created, updated, problems by line).
+    Imported articles are published (they come from an approved source), the whole file in one
+    transaction. Returns (created, updated, problems by line).
     """
     created = updated = 0
     problems = []
     system = CommandLineActor()
+    # Term counts are written once at the end: updating the same rows for every article of one
+    # transaction is slow on PostgreSQL (each update a new row version to walk past).
+    gathered_counts: Counter = Counter()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -239,11 +247,13 @@ def import_articles(lines, now: datetime) -> tuple[int, int, list[str]]:
         values = {"title": title, "body": body, "category": str(record.get("category") or ""),
                   "tags": ",".join(tags) if isinstance(tags, list) else str(tags), "synonyms": ""}
         article = db.session.scalar(sa.select(Article).where(Article.ref == ref))
-        save_article(system, article, values, now, ref=ref, publish=True)
+        _write_article(system, article, values, now, ref=ref, publish=True, gathered_counts=gathered_counts)
         if article is None:
             created += 1
         else:
             updated += 1
+    search.count_terms(gathered_counts)
+    db.session.commit()
     return created, updated, problems
 
 

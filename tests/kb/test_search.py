@@ -65,6 +65,21 @@ def test_importing_again_updates_by_ref_instead_of_duplicating(app, shared_set):
         assert db.session.scalar(sa.select(sa.func.count(Article.id))) == len(articles)
 
 
+def test_an_import_keeps_the_term_statistics_of_every_article_it_writes_or_changes(app, shared_set):
+    from crmweb.kb.models import Posting, TermStats
+    articles, _ = shared_set
+    changed = [json.dumps(dict(json.loads(line), body="整机保修三年，延保服务另购。"), ensure_ascii=False)
+               for line in articles[:5]]
+    with app.app_context():
+        services.import_articles(articles, utcnow())
+        services.import_articles(changed, utcnow())
+        kept = dict(db.session.execute(sa.select(TermStats.term, TermStats.articles)
+                                       .where(TermStats.articles != 0)).all())
+        counted = dict(db.session.execute(sa.select(Posting.term, sa.func.count())
+                                          .group_by(Posting.term)).all())
+    assert kept == counted and kept["w:延保"] >= 5
+
+
 def _compare_database(app) -> str:
     """The other database of the pair: PostgreSQL when this run is on SQLite, and the reverse."""
     with app.app_context():
