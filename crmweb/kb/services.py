@@ -219,18 +219,28 @@ def replace_synonyms(actor, lines: list[str], now: datetime) -> int:
     return len(groups)
 
 
+IMPORT_BATCH = 200  # articles per transaction: a second or two of work
+
+
 def import_articles(lines, now: datetime) -> tuple[int, int, list[str]]:
     """JSON lines of ref, title, body, category, tags; a known ref updates its article.
 
-    Imported articles are published (they come from an approved source), the whole file in one
-    transaction. Returns (created, updated, problems by line).
+    Imported articles are published (they come from an approved source), committed in batches:
+    short enough not to hold up people's own writes, long enough to be quick. Returns (created,
+    updated, problems by line).
     """
     created = updated = 0
     problems = []
     system = CommandLineActor()
-    # Term counts are written once at the end: updating the same rows for every article of one
+    # Term counts are written once per batch: updating the same rows for every article of one
     # transaction is slow on PostgreSQL (each update a new row version to walk past).
     gathered_counts: Counter = Counter()
+
+    def commit_batch():
+        search.count_terms(gathered_counts)
+        gathered_counts.clear()
+        db.session.commit()
+
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -252,8 +262,9 @@ def import_articles(lines, now: datetime) -> tuple[int, int, list[str]]:
             created += 1
         else:
             updated += 1
-    search.count_terms(gathered_counts)
-    db.session.commit()
+        if (created + updated) % IMPORT_BATCH == 0:
+            commit_batch()
+    commit_batch()
     return created, updated, problems
 
 

@@ -65,8 +65,10 @@ def test_importing_again_updates_by_ref_instead_of_duplicating(app, shared_set):
         assert db.session.scalar(sa.select(sa.func.count(Article.id))) == len(articles)
 
 
-def test_an_import_keeps_the_term_statistics_of_every_article_it_writes_or_changes(app, shared_set):
+def test_an_import_keeps_the_term_statistics_of_every_article_it_writes_or_changes(
+        app, shared_set, monkeypatch):
     from crmweb.kb.models import Posting, TermStats
+    monkeypatch.setattr(services, "IMPORT_BATCH", 7)  # several batches, and a part-batch at the end
     articles, _ = shared_set
     changed = [json.dumps(dict(json.loads(line), body="整机保修三年，延保服务另购。"), ensure_ascii=False)
                for line in articles[:5]]
