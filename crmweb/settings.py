@@ -16,9 +16,10 @@ DEFAULTS = {
     "vip.single_purchase_min": Decimal("10000"),
     "vip.monthly_purchase_min": Decimal("20000"),
     "archive.grant_days": 7,
-    # Stay in touch: prospects at least weekly, customers at least monthly.
-    "rhythm.prospect_days": 7,
-    "rhythm.customer_days": 30,
+    # Stay in touch (DESIGN §3): prospects at least weekly, customers at least monthly; a manager
+    # may set each tier its own rhythm.
+    **{f"rhythm.{stage}_days.{tier}": days for stage, days in (("prospect", 7), ("customer", 30))
+       for tier in ("general", "important", "key")},
 }
 
 
@@ -45,12 +46,10 @@ def set_setting(key: str, value, actor, now: datetime) -> None:
     db.session.add(row)
 
 
-def rhythm_days(session=None) -> dict[str, int]:
-    """Days between contacts that each stage asks for."""
+def rhythm_days(session=None) -> dict[tuple[str, str], int]:
+    """Days between contacts that each (stage, tier) asks for: ("customer", "key") → 30."""
     session = session or db.session
-    values = {}
-    for stage in ("prospect", "customer"):
-        key = f"rhythm.{stage}_days"
-        stored = session.get(Setting, key)
-        values[stage] = int(stored.value) if stored else DEFAULTS[key]
-    return values
+    stored = dict(session.execute(sa.select(Setting.key, Setting.value)
+                                  .where(Setting.key.startswith("rhythm."))).all())
+    return {tuple(key.removeprefix("rhythm.").replace("_days", "").split(".")): int(stored.get(key, default))
+            for key, default in DEFAULTS.items() if key.startswith("rhythm.")}

@@ -222,7 +222,11 @@ class ArchiveSettingsForm(Form):
         DataRequired(_l("请填写金额。")), NumberRange(min=1, max=1e10, message=_l("请输入大于 0 的金额。"))])
     grant_days = IntegerField(_l("查阅授权默认天数"), validators=[
         DataRequired(_l("请填写天数。")), NumberRange(min=1, max=90, message=_l("授权天数为 1 到 90 天。"))])
-    prospect_days = IntegerField(_l("意向客户至少每隔几天联系一次"), validators=[
-        DataRequired(_l("请填写天数。")), NumberRange(min=1, max=365, message=_l("天数为 1 到 365。"))])
-    customer_days = IntegerField(_l("成交客户至少每隔几天联系一次"), validators=[
-        DataRequired(_l("请填写天数。")), NumberRange(min=1, max=365, message=_l("天数为 1 到 365。"))])
+
+
+# The stay-in-touch rhythm of each (stage, tier), a field each: "customer_days_key" …
+RHYTHM_FIELDS = {(stage, tier): f"{stage}_days_{tier}" for stage in ("prospect", "customer")
+                 for tier in labels.TIER}
+for (_stage, _tier), _name in RHYTHM_FIELDS.items():
+    setattr(ArchiveSettingsForm, _name, IntegerField(labels.TIER[_tier], validators=[
+        DataRequired(_l("请填写天数。")), NumberRange(min=1, max=365, message=_l("天数为 1 到 365。"))]))

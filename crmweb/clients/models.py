@@ -244,7 +244,7 @@ class ClientImport(db.Model):
 
 @sa.event.listens_for(sa.orm.Session, "before_flush")
 def keep_contact_due_current(session, _flush_context, _instances):
-    """Whatever changed a client's stage or last contact, its due date follows."""
+    """Whatever changed a client's stage, tier or last contact, its due date follows."""
     from crmweb.clients.rules import contact_due_at
     from crmweb.settings import rhythm_days
 
@@ -254,5 +254,5 @@ def keep_contact_due_current(session, _flush_context, _instances):
     with session.no_autoflush:
         rhythms = rhythm_days(session)
         for client in changed:
-            client.contact_due_at = contact_due_at(client.stage or "prospect", client.last_contact_at,
-                                                   client.created_at, rhythms)
+            client.contact_due_at = contact_due_at(client.stage or "prospect", client.tier or "general",
+                                                   client.last_contact_at, client.created_at, rhythms)

@@ -492,31 +492,25 @@ def bulk():
 @bp.route("/clients/settings", methods=["GET", "POST"])
 @require(SETTINGS_BUSINESS)
 def archive_settings():
-    """VIP thresholds and the default length of an access grant, kept by a manager."""
+    """VIP thresholds, the default length of an access grant and the stay-in-touch rhythms, kept
+    by a manager."""
     from crmweb.settings import get_setting, set_setting
 
-    form = forms.ArchiveSettingsForm(data=None if request.method == "POST" else {
-        "single_purchase_min": get_setting("vip.single_purchase_min"),
-        "monthly_purchase_min": get_setting("vip.monthly_purchase_min"),
-        "grant_days": get_setting("archive.grant_days"),
-        "prospect_days": get_setting("rhythm.prospect_days"),
-        "customer_days": get_setting("rhythm.customer_days")})
+    keys = {"single_purchase_min": "vip.single_purchase_min",
+            "monthly_purchase_min": "vip.monthly_purchase_min", "grant_days": "archive.grant_days",
+            **{name: f"rhythm.{stage}_days.{tier}" for (stage, tier), name in forms.RHYTHM_FIELDS.items()}}
+    form = forms.ArchiveSettingsForm(
+        data=None if request.method == "POST" else {name: get_setting(key) for name, key in keys.items()})
     if form.validate_on_submit():
         now = utcnow()
-        for key, value in (("vip.single_purchase_min", form.single_purchase_min.data),
-                           ("vip.monthly_purchase_min", form.monthly_purchase_min.data),
-                           ("archive.grant_days", form.grant_days.data),
-                           ("rhythm.prospect_days", form.prospect_days.data),
-                           ("rhythm.customer_days", form.customer_days.data)):
-            set_setting(key, value, current_user, now)
+        for name, key in keys.items():
+            set_setting(key, form[name].data, current_user, now)
         db.session.flush()
         services.recompute_contact_due()
-        record_audit("settings.changed", target_type="settings", target_id="clients",
-                     detail=f"vip={form.single_purchase_min.data}/{form.monthly_purchase_min.data} "
-                            f"grant_days={form.grant_days.data} rhythm={form.prospect_days.data}/"
-                            f"{form.customer_days.data}", now=now)
+        record_audit("settings.changed", target_type="settings", target_id="clients", now=now,
+                     detail=" ".join(f"{key}={form[name].data}" for name, key in keys.items()))
         db.session.commit()
         flash(_("设置已保存。"), "success")
         return redirect(url_for("clients.archive_settings"))
     status = 422 if request.method == "POST" else 200
-    return render("clients/settings.html", form=form, status_code=status)
+    return render("clients/settings.html", form=form, labels=labels, status_code=status)

@@ -39,16 +39,16 @@ def sees_full_list_row(role: str, user_id: int, owner_id: int | None) -> bool:
 
 # --- stay in touch ---------------------------------------------------------------------------
 
-def contact_due_at(stage: str, last_contact_at: datetime | None, created_at: datetime | None,
-                   rhythm_days: dict[str, int]) -> datetime | None:
+def contact_due_at(stage: str, tier: str, last_contact_at: datetime | None, created_at: datetime | None,
+                   rhythm_days: dict[tuple[str, str], int]) -> datetime | None:
     """When a client is next due for contact: its last contact (or its creation) plus the rhythm
-    of its stage; a lost client is never due."""
+    of its stage and tier; a lost client is never due."""
     if stage == "lost":
         return None
     start = last_contact_at or created_at
     if start is None:
         return None
-    return start + timedelta(days=rhythm_days["prospect" if stage == "prospect" else "customer"])
+    return start + timedelta(days=rhythm_days[("prospect" if stage == "prospect" else "customer", tier)])
 
 
 # --- birthdays -------------------------------------------------------------------------------

@@ -622,7 +622,8 @@ def _insert_new_clients(new_clients: list[_NewClient]) -> None:
     for client in new_clients:
         values = client.values
         values["sort_key"] = rules.sort_key(values["name"], values["kind"])
-        values["contact_due_at"] = rules.contact_due_at(values["stage"], None, values["created_at"], rhythms)
+        values["contact_due_at"] = rules.contact_due_at(values["stage"], values["tier"], None,
+                                                        values["created_at"], rhythms)
     ids = _insert_with_ids(Client.__table__, _uniform_rows(Client.__table__, [c.values for c in new_clients]))
     contacts, archives = [], []
     for client_id, client in zip(ids, new_clients, strict=True):
@@ -785,16 +786,15 @@ def bulk_update(actor: User, client_ids: list[int], action: str, value, now: dat
 
 
 def recompute_contact_due() -> None:
-    """After the rhythms changed: every client's next due date, in two statements."""
+    """After the rhythms changed: every client's next due date, a statement per stage and tier."""
     from crmweb.settings import rhythm_days
 
-    rhythms = rhythm_days()
     start = sa.func.coalesce(Client.last_contact_at, Client.created_at)
-    for stage_filter, days in ((Client.stage == "prospect", rhythms["prospect"]),
-                               (Client.stage == "customer", rhythms["customer"])):
+    for (stage, tier), days in rhythm_days().items():
         if db.engine.dialect.name == "sqlite":
             due = sa.func.strftime("%Y-%m-%d %H:%M:%f", start, f"+{int(days)} days")
         else:
             due = start + sa.text(f"interval '{int(days)} days'")
-        db.session.execute(sa.update(Client).where(stage_filter).values(contact_due_at=due))
+        db.session.execute(sa.update(Client).where(Client.stage == stage, Client.tier == tier)
+                           .values(contact_due_at=due))
     db.session.execute(sa.update(Client).where(Client.stage == "lost").values(contact_due_at=None))

@@ -10,6 +10,9 @@ from crmweb.timeutil import utcnow
 
 SECRET = "MARKER-机密-7731"
 SECRET_AMOUNT = Decimal("987654.32")
+# The settings form's stay-in-touch rhythms at their defaults: a week for prospects, a month for customers.
+DEFAULT_RHYTHMS = {f"{stage}_days_{tier}": "7" if stage == "prospect" else "30"
+                   for stage in ("prospect", "customer") for tier in ("general", "important", "key")}
 CONFIDENTIAL_TEXT_FIELDS = ["banks", "loan_status", "cash_flow", "payer", "payment_attitude",
                             "cheque_notes", "decision_makers", "development_plans", "strategic_notes"]
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from crmweb.auth.models import AuditEvent
 from crmweb.clients.models import ArchiveAccessRequest, Client, ClientConfidential, Contact, Interaction
 from crmweb.extensions import db
-from tests.clients.helpers import SECRET, make_client
+from tests.clients.helpers import DEFAULT_RHYTHMS, SECRET, make_client
 from tests.conftest import gen_user, log_in
 
 
@@ -314,8 +314,7 @@ def test_a_manager_changes_the_vip_threshold_and_it_applies_to_the_next_sale(app
                                                       "monthly_purchase_min": "20000", "grant_days": "7"})
     assert response.status_code == 422
     response = client.post("/clients/settings", data={
-        "single_purchase_min": "5000", "monthly_purchase_min": "9000", "grant_days": "3",
-        "prospect_days": "7", "customer_days": "30"})
+        "single_purchase_min": "5000", "monthly_purchase_min": "9000", "grant_days": "3", **DEFAULT_RHYTHMS})
     assert response.status_code == 302
     client_id = make_client(app, manager)
     client.post(f"/clients/{client_id}/events", data={

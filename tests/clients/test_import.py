@@ -189,7 +189,7 @@ def test_imported_clients_have_their_sort_key_and_contact_due_date(app, runner):
     shan, person = contact_named(app, "单丽华")
     assert person.sort_key == rules.sort_key("单丽华", "person") and person.sort_key.startswith("shan li hua")
     with app.app_context():
-        days = rhythm_days()["prospect"]
+        days = rhythm_days()[("prospect", "general")]
     assert person.contact_due_at == person.created_at + timedelta(days=days)
 
 

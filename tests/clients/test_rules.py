@@ -132,12 +132,25 @@ def test_who_changes_an_archive(role, own, expected):
 
 
 def test_prospects_are_due_a_week_and_customers_a_month_after_the_last_contact():
+    from crmweb.settings import DEFAULTS
+
     last = datetime(2026, 11, 1, tzinfo=UTC)
-    rhythms = {"prospect": 7, "customer": 30}
-    assert rules.contact_due_at("prospect", last, None, rhythms) == datetime(2026, 11, 8, tzinfo=UTC)
-    assert rules.contact_due_at("customer", last, None, rhythms) == datetime(2026, 12, 1, tzinfo=UTC)
-    assert rules.contact_due_at("customer", None, last, rhythms) == datetime(2026, 12, 1, tzinfo=UTC)
-    assert rules.contact_due_at("lost", last, None, rhythms) is None
+    rhythms = {(stage, tier): DEFAULTS[f"rhythm.{stage}_days.{tier}"]
+               for stage in ("prospect", "customer") for tier in rules.TIERS}
+    due = rules.contact_due_at
+    assert due("prospect", "general", last, None, rhythms) == datetime(2026, 11, 8, tzinfo=UTC)
+    assert due("customer", "key", last, None, rhythms) == datetime(2026, 12, 1, tzinfo=UTC)
+    assert due("customer", "general", None, last, rhythms) == datetime(2026, 12, 1, tzinfo=UTC)
+    assert due("lost", "key", last, None, rhythms) is None
+
+
+def test_each_tier_keeps_its_own_rhythm():
+    last = datetime(2026, 11, 1, tzinfo=UTC)
+    rhythms = {("customer", "key"): 14, ("customer", "general"): 60, ("prospect", "key"): 3}
+    due = rules.contact_due_at
+    assert due("customer", "key", last, None, rhythms) == datetime(2026, 11, 15, tzinfo=UTC)
+    assert due("customer", "general", last, None, rhythms) == datetime(2026, 12, 31, tzinfo=UTC)
+    assert due("prospect", "key", last, None, rhythms) == datetime(2026, 11, 4, tzinfo=UTC)
 
 
 # --- birthdays ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 from crmweb.clients.models import Client
 from crmweb.extensions import db
 from crmweb.timeutil import utcnow
-from tests.clients.helpers import make_client
+from tests.clients.helpers import DEFAULT_RHYTHMS, make_client
 from tests.conftest import gen_user, log_in
 
 
@@ -84,14 +84,43 @@ def test_overdue_for_contact_lists_clients_not_contacted_in_time(app, archive, c
 
 def test_a_manager_changes_the_rhythm_and_every_due_date_follows(app, archive, client):
     with app.app_context():
-        db.session.get(Client, archive["huatong"]).last_contact_at = utcnow() - timedelta(days=10)
+        for name in ("huatong", "jinling"):  # a general and a key customer, both 10 days ago
+            db.session.get(Client, archive[name]).last_contact_at = utcnow() - timedelta(days=10)
         db.session.commit()
     assert archive["huatong"] not in found(client, "", overdue="1")
+    tier = db_value(app, archive["huatong"], "tier")
     response = client.post("/clients/settings", data={
         "single_purchase_min": "10000", "monthly_purchase_min": "20000", "grant_days": "7",
-        "prospect_days": "7", "customer_days": "9"})
+        **DEFAULT_RHYTHMS, f"customer_days_{tier}": "9"})
     assert response.status_code == 302
     assert archive["huatong"] in found(client, "", overdue="1")
+    assert tier == "general" and archive["jinling"] not in found(client, "", overdue="1")  # key: 30 days
+
+
+def test_a_client_moved_to_another_tier_takes_that_tiers_rhythm(app, archive, client):
+    with app.app_context():
+        db.session.get(Client, archive["huatong"]).last_contact_at = utcnow() - timedelta(days=10)
+        db.session.commit()
+    client.post("/clients/settings", data={"single_purchase_min": "10000", "monthly_purchase_min": "20000",
+                                           "grant_days": "7", **DEFAULT_RHYTHMS, "customer_days_key": "5"})
+    assert archive["huatong"] not in found(client, "", overdue="1")
+    assert client.post(f"/clients/{archive['huatong']}/tier", data={"tier": "key"}).status_code == 302
+    assert archive["huatong"] in found(client, "", overdue="1")
+
+
+def test_a_rhythm_out_of_range_is_refused_beside_its_field(client, login_as):
+    login_as("manager")
+    data = {"single_purchase_min": "10000", "monthly_purchase_min": "20000", "grant_days": "7",
+            **DEFAULT_RHYTHMS, "customer_days_key": "0"}
+    response = client.post("/clients/settings", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and page.count("请填写天数。") == 1  # 0 days: beside its own field
+    assert 'name="customer_days_key"' in page.split("请填写天数。")[0].rsplit("<td>", 1)[1]
+
+
+def db_value(app, client_id, column):
+    with app.app_context():
+        return getattr(db.session.get(Client, client_id), column)
 
 
 def test_search_page_is_a_full_page_with_the_query_when_opened_directly(archive, client):
