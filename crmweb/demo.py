@@ -83,7 +83,7 @@ def seed_demo_articles(now) -> int:
 
     lines = [json.dumps({"ref": ref, "title": title, "category": category, "tags": tags, "body": body},
                         ensure_ascii=False) for ref, title, category, tags, body in DEMO_ARTICLES]
-    created, _updated, _problems = kb.import_articles(lines, now)
+    created, _updated, _skipped, _problems = kb.import_articles(lines, now)
     return created
 
 

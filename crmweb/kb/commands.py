@@ -20,8 +20,8 @@ def import_command(path):
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except UnicodeDecodeError:
         raise click.ClickException(_("文件不是 UTF-8 编码。")) from None
-    created, updated, problems = services.import_articles(lines, utcnow())
+    created, updated, skipped, problems = services.import_articles(lines, utcnow())
     for problem in problems:
         click.echo(problem, err=True)
-    click.echo(_("新建 %(created)s / 更新 %(updated)s / 错误 %(errors)s", created=created, updated=updated,
-                 errors=len(problems)))
+    click.echo(_("新建 %(created)s / 更新 %(updated)s / 跳过 %(skipped)s / 错误 %(errors)s", created=created,
+                 updated=updated, skipped=skipped, errors=len(problems)))

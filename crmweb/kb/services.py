@@ -75,15 +75,16 @@ def _revise(article: Article, actor, changed: list[str], now: datetime) -> None:
 
 def save_article(actor, article: Article | None, values: dict, now: datetime) -> Article:
     """Create a draft or change an article; a published one is re-indexed at once."""
-    article = _write_article(actor, article, values, now)
+    article, _changed = _write_article(actor, article, values, now)
     db.session.commit()
     return article
 
 
 def _write_article(actor, article: Article | None, values: dict, now: datetime, ref: str | None = None,
-                   publish: bool = False, gathered_counts: Counter | None = None) -> Article:
-    """The article written, revised and (re)indexed, not yet committed. `publish` (imports from
-    an approved source) publishes it too; `gathered_counts` see `search.index_article`."""
+                   publish: bool = False, gathered_counts: Counter | None = None) -> tuple[Article, bool]:
+    """The article written, revised and (re)indexed, not yet committed, and whether anything
+    changed. `publish` (imports from an approved source) publishes it too; `gathered_counts` see
+    `search.index_article`."""
     values = {"body": as_html(values.get("body", "")), "tags": clean_tags(values.get("tags", "")),
               "title": (values.get("title") or "").strip()[:200],
               "category": (values.get("category") or "").strip()[:64],
@@ -102,12 +103,12 @@ def _write_article(actor, article: Article | None, values: dict, now: datetime, 
     if publish and article.status != "published":
         article.status, article.published_at = "published", article.published_at or now
         changed.append("status")
-    article.editor_id, article.updated_at = actor.id, now
-    db.session.flush()
     if changed:
+        article.editor_id, article.updated_at = actor.id, now
+        db.session.flush()
         _revise(article, actor, changed, now)
         search.index_article(article, gathered_counts)
-    return article
+    return article, bool(changed)
 
 
 def set_status(actor, article: Article, status: str, now: datetime) -> None:
@@ -222,14 +223,14 @@ def replace_synonyms(actor, lines: list[str], now: datetime) -> int:
 IMPORT_BATCH = 200  # articles per transaction: a second or two of work
 
 
-def import_articles(lines, now: datetime) -> tuple[int, int, list[str]]:
+def import_articles(lines, now: datetime) -> tuple[int, int, int, list[str]]:
     """JSON lines of ref, title, body, category, tags; a known ref updates its article.
 
     Imported articles are published (they come from an approved source), committed in batches:
     short enough not to hold up people's own writes, long enough to be quick. Returns (created,
-    updated, problems by line).
+    updated, skipped as unchanged, problems by line).
     """
-    created = updated = 0
+    created = updated = skipped = 0
     problems = []
     system = CommandLineActor()
     # Term counts are written once per batch: updating the same rows for every article of one
@@ -257,15 +258,18 @@ def import_articles(lines, now: datetime) -> tuple[int, int, list[str]]:
         values = {"title": title, "body": body, "category": str(record.get("category") or ""),
                   "tags": ",".join(tags) if isinstance(tags, list) else str(tags), "synonyms": ""}
         article = db.session.scalar(sa.select(Article).where(Article.ref == ref))
-        _write_article(system, article, values, now, ref=ref, publish=True, gathered_counts=gathered_counts)
+        _article, changed = _write_article(system, article, values, now, ref=ref, publish=True,
+                                           gathered_counts=gathered_counts)
         if article is None:
             created += 1
-        else:
+        elif changed:
             updated += 1
-        if (created + updated) % IMPORT_BATCH == 0:
+        else:
+            skipped += 1
+        if changed and (created + updated) % IMPORT_BATCH == 0:
             commit_batch()
     commit_batch()
-    return created, updated, problems
+    return created, updated, skipped, problems
 
 
 def strip_client_details(content: str, names: list[str]) -> str:

@@ -60,8 +60,9 @@ def test_importing_again_updates_by_ref_instead_of_duplicating(app, shared_set):
     articles, _ = shared_set
     with app.app_context():
         services.import_articles(articles, utcnow())
-        created, updated, problems = services.import_articles(articles, utcnow())
-        assert (created, updated, problems) == (0, len(articles), [])
+        assert services.import_articles(articles, utcnow()) == (0, 0, len(articles), [])  # unchanged
+        edited = [json.dumps(dict(json.loads(articles[0]), title="新的标题"), ensure_ascii=False)]
+        assert services.import_articles(edited, utcnow()) == (0, 1, 0, [])
         assert db.session.scalar(sa.select(sa.func.count(Article.id))) == len(articles)
 
 
@@ -122,7 +123,7 @@ def test_flask_kb_import_reports_bad_lines(app, runner, tmp_path):
                       'not json\n'
                       '{"ref": "", "title": "空", "body": "x"}\n', encoding="utf-8")
     result = runner.invoke(args=["kb", "import", str(source)])
-    assert "新建 1 / 更新 0 / 错误 2" in result.output
+    assert "新建 1 / 更新 0 / 跳过 0 / 错误 2" in result.output
     assert "第 2 行" in result.output and "第 3 行" in result.output
     with app.app_context():
         assert [hit.article.title for hit in search.search("报修")] == ["报修流程"]
