@@ -11,6 +11,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from crmweb.extensions import db
 from crmweb.timeutil import UTCDateTime
 
+RHYTHM_DEFAULT_DAYS = {"prospect": 7, "customer": 30}
+RHYTHM_TIERS = ("general", "important", "key")
+
+
+def rhythm_key(stage: str, tier: str) -> str:
+    """The setting that holds the stay-in-touch days of a stage and tier."""
+    return f"rhythm.{stage}_days.{tier}"
+
+
 DEFAULTS = {
     # VIP eligibility (DESIGN §3 / issue 3): one high-end purchase, or one calendar month.
     "vip.single_purchase_min": Decimal("10000"),
@@ -18,8 +27,7 @@ DEFAULTS = {
     "archive.grant_days": 7,
     # Stay in touch (DESIGN §3): prospects at least weekly, customers at least monthly; a manager
     # may set each tier its own rhythm.
-    **{f"rhythm.{stage}_days.{tier}": days for stage, days in (("prospect", 7), ("customer", 30))
-       for tier in ("general", "important", "key")},
+    **{rhythm_key(stage, tier): days for stage, days in RHYTHM_DEFAULT_DAYS.items() for tier in RHYTHM_TIERS},
 }
 
 
@@ -51,5 +59,5 @@ def rhythm_days(session=None) -> dict[tuple[str, str], int]:
     session = session or db.session
     stored = dict(session.execute(sa.select(Setting.key, Setting.value)
                                   .where(Setting.key.startswith("rhythm."))).all())
-    return {tuple(key.removeprefix("rhythm.").replace("_days", "").split(".")): int(stored.get(key, default))
-            for key, default in DEFAULTS.items() if key.startswith("rhythm.")}
+    return {(stage, tier): int(stored.get(rhythm_key(stage, tier), days))
+            for stage, days in RHYTHM_DEFAULT_DAYS.items() for tier in RHYTHM_TIERS}

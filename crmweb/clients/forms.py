@@ -19,6 +19,7 @@ from crmweb.clients import labels
 from crmweb.clients.rules import InvalidPhone, normalise_phone
 from crmweb.forms import Form
 from crmweb.ids import coerce_id
+from crmweb.settings import RHYTHM_DEFAULT_DAYS, RHYTHM_TIERS
 
 PHONE_PROBLEMS = {
     "unparseable": _l("无法识别的电话号码。"),
@@ -225,8 +226,8 @@ class ArchiveSettingsForm(Form):
 
 
 # The stay-in-touch rhythm of each (stage, tier), a field each: "customer_days_key" …
-RHYTHM_FIELDS = {(stage, tier): f"{stage}_days_{tier}" for stage in ("prospect", "customer")
-                 for tier in labels.TIER}
+RHYTHM_FIELDS = {(stage, tier): f"{stage}_days_{tier}"
+                 for stage in RHYTHM_DEFAULT_DAYS for tier in RHYTHM_TIERS}
 for (_stage, _tier), _name in RHYTHM_FIELDS.items():
     setattr(ArchiveSettingsForm, _name, IntegerField(labels.TIER[_tier], validators=[
         DataRequired(_l("请填写天数。")), NumberRange(min=1, max=365, message=_l("天数为 1 到 365。"))]))

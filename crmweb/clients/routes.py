@@ -494,11 +494,11 @@ def bulk():
 def archive_settings():
     """VIP thresholds, the default length of an access grant and the stay-in-touch rhythms, kept
     by a manager."""
-    from crmweb.settings import get_setting, set_setting
+    from crmweb.settings import get_setting, rhythm_key, set_setting
 
     keys = {"single_purchase_min": "vip.single_purchase_min",
             "monthly_purchase_min": "vip.monthly_purchase_min", "grant_days": "archive.grant_days",
-            **{name: f"rhythm.{stage}_days.{tier}" for (stage, tier), name in forms.RHYTHM_FIELDS.items()}}
+            **{name: rhythm_key(stage, tier) for (stage, tier), name in forms.RHYTHM_FIELDS.items()}}
     form = forms.ArchiveSettingsForm(
         data=None if request.method == "POST" else {name: get_setting(key) for name, key in keys.items()})
     if form.validate_on_submit():

@@ -132,10 +132,10 @@ def test_who_changes_an_archive(role, own, expected):
 
 
 def test_prospects_are_due_a_week_and_customers_a_month_after_the_last_contact():
-    from crmweb.settings import DEFAULTS
+    from crmweb.settings import DEFAULTS, rhythm_key
 
     last = datetime(2026, 11, 1, tzinfo=UTC)
-    rhythms = {(stage, tier): DEFAULTS[f"rhythm.{stage}_days.{tier}"]
+    rhythms = {(stage, tier): DEFAULTS[rhythm_key(stage, tier)]
                for stage in ("prospect", "customer") for tier in rules.TIERS}
     due = rules.contact_due_at
     assert due("prospect", "general", last, None, rhythms) == datetime(2026, 11, 8, tzinfo=UTC)
