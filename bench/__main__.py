@@ -10,6 +10,7 @@
 
 Results are written as JSON into bench/results/. A bar not met is reported, not hidden.
 """
+import functools
 import json
 import os
 import platform
@@ -34,6 +35,7 @@ def write_result(name: str, result: dict) -> None:
     print(f"{name}: {result.get('summary', '')} — bar {verdict}", flush=True)
 
 
+@functools.cache  # asked once per benchmark; probe the server and create the databases once
 def postgres_url() -> str | None:
     url = os.environ.get("BENCH_DATABASE_URL")
     if url:
