@@ -356,3 +356,42 @@ def test_unconfirmed_uploads_are_dropped_after_a_day(app, client):
         client.post("/clients/import", data={"file": (upload, "g.csv")}, content_type="multipart/form-data")
     with app.app_context():
         assert db.session.scalars(sa.select(ClientImport.filename)).all() == ["g.csv"]
+
+
+def import_in_a_process(database_url: str, csv_text: str, results):
+    """One process running `flask clients import` on its own file."""
+    import tempfile
+
+    from crmweb import create_app
+    from tests.conftest import app_config
+
+    path = Path(tempfile.mkdtemp()) / "contacts.csv"
+    path.write_text(csv_text, encoding="utf-8")
+    result = create_app(app_config(database_url)).test_cli_runner().invoke(
+        args=["clients", "import", str(path)])
+    results.put((result.exit_code, result.output))
+
+
+def test_two_imports_at_once_each_get_their_own_client_ids(app, database_url):
+    """New clients take their ids before they are written: two imports at once must not collide."""
+    import multiprocessing
+
+    files = ["客户名称,联系人,手机\n" + "".join(
+        f"{prefix}测试{n:03d}有限公司,联系人{prefix}{n},139{offset + n:08d}\n" for n in range(300))
+        for prefix, offset in (("甲", 10_000), ("乙", 20_000))]
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    workers = [context.Process(target=import_in_a_process, args=(database_url, text, results))
+               for text in files]
+    for worker in workers:
+        worker.start()
+    outcomes = [results.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=30)
+    for code, output in outcomes:
+        assert code == 0 and "新建 300 / 更新 0 / 跳过 0 / 错误 0" in output, output
+    assert (count(app, Client), count(app, Contact)) == (600, 600)
+    with app.app_context():
+        mismatched = db.session.scalar(sa.select(sa.func.count()).select_from(Contact).join(Client).where(
+            sa.func.substr(Client.name, 1, 1) != sa.func.substr(Contact.name, 4, 1)))
+    assert mismatched == 0  # every contact sits under its own file's company
