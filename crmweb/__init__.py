@@ -84,9 +84,10 @@ def register_template_helpers(app):
     app.jinja_env.globals.update(can=can, roles=ROLES, navigation=navigation.visible_items,
                                  url_with_args=_url_with_args,
                                  current_language=current_language)
-    from crmweb.clients.rules import display_phone
+    from crmweb.clients.rules import display_phone, phone_is_normalised
 
     app.jinja_env.filters["phone"] = display_phone
+    app.jinja_env.filters["phone_normalised"] = phone_is_normalised
     local_zone = ZoneInfo(app.config["TZ_NAME"])
     # Cheaper than Babel's formatting, for dates repeated in every row of a list.
     app.jinja_env.filters["local_date"] = lambda value: (

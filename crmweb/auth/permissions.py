@@ -22,9 +22,12 @@ ROLES = {
 DASHBOARD_VIEW = "dashboard.view"
 ADMIN_USERS = "admin.users"
 ADMIN_AUDIT = "admin.audit"
-CLIENTS_VIEW = "clients.view"          # list, search, non-confidential sections
+CLIENTS_VIEW = "clients.view"          # list and search; their own clients' archives
+CLIENTS_READ_ANY = "clients.read_any"  # every client's basics, contacts and timeline, not its secrets
+ARCHIVE_READ_ANY = "archive.read_any"  # every client's confidential sections
 CLIENTS_CREATE = "clients.create"
-CLIENTS_EDIT = "clients.edit"          # and the object rule: owner, supervisor, manager, director
+CLIENTS_EDIT = "clients.edit"          # their own clients' archives
+CLIENTS_EDIT_ANY = "clients.edit_any"  # every client's archive (数据更新由指定人员维护)
 CLIENTS_RECORD = "clients.record"      # interactions and purchase/service events
 CLIENTS_SET_TIER = "clients.set_tier"
 CLIENTS_APPROVE_VIP = "clients.approve_vip"
@@ -42,16 +45,19 @@ _STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW}
 _ARCHIVE_KEEPERS = _STAFF | {CLIENTS_CREATE, CLIENTS_EDIT}
 _KB_EDITORS = {KB_WRITE, KB_PUBLISH}
 _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
+    CLIENTS_READ_ANY, ARCHIVE_READ_ANY, CLIENTS_EDIT_ANY,
     CLIENTS_SET_TIER, CLIENTS_IMPORT, CLIENTS_APPROVE_VIP, CLIENTS_REASSIGN, CLIENTS_EXPORT,
     ARCHIVE_GRANT, SETTINGS_BUSINESS, KB_SYNONYMS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "director": frozenset(_MANAGEMENT),
     "manager": frozenset(_MANAGEMENT),
-    "supervisor": frozenset(_ARCHIVE_KEEPERS | _KB_EDITORS | {CLIENTS_SET_TIER, CLIENTS_IMPORT}),
-    "specialist": frozenset(_ARCHIVE_KEEPERS | {CLIENTS_IMPORT, KB_WRITE}),
+    "supervisor": frozenset(_ARCHIVE_KEEPERS | _KB_EDITORS | {
+        CLIENTS_READ_ANY, CLIENTS_EDIT_ANY, CLIENTS_SET_TIER, CLIENTS_IMPORT}),
+    "specialist": frozenset(_ARCHIVE_KEEPERS | {CLIENTS_READ_ANY, CLIENTS_IMPORT, KB_WRITE}),
+    # Sales keep their own clients; of other owners' clients they see name, tier and owner.
     "sales": frozenset(_ARCHIVE_KEEPERS),
-    "service": frozenset(_STAFF | {KB_WRITE}),
+    "service": frozenset(_STAFF | {CLIENTS_READ_ANY, KB_WRITE}),
     # Reception answers visitors from the knowledge base; of the archive it sees nothing.
     "reception": frozenset({DASHBOARD_VIEW, KB_VIEW}),
     # Separation of duties: the administrator runs the system, not the business.

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from crmweb.clients import labels
+from crmweb.clients import labels, rules
 from crmweb.clients.rules import InvalidPhone, normalise_phone
 from crmweb.forms import Form
 from crmweb.ids import coerce_id
@@ -92,9 +92,9 @@ class PaymentForm(ArchiveForm):
     cheque_notes = StringField(_l("支票情况"), validators=optional_text())
 
 
-def money_field(label):
+def money_field(label, maximum=rules.MONEY_MAX):
     return DecimalField(label, places=2, validators=[Optional(), NumberRange(
-        min=0, max=999_999_999_999, message=_l("请输入不小于 0 的金额。"))])
+        min=0, max=maximum, message=_l("金额须在 0 到 %(max)s 元之间。", max=f"{maximum:,.2f}"))])
 
 
 class DealingsForm(ArchiveForm):
@@ -121,6 +121,7 @@ class ContactForm(ArchiveForm):
     unit = StringField(_l("单位/部门"), validators=optional_text())
     mobile = StringField(_l("手机"), validators=optional_text(40))
     phone = StringField(_l("其他电话"), validators=optional_text(40))
+    other_phones = TextAreaField(_l("更多电话（每行一个）"), validators=optional_text(2000))
     email = StringField(_l("邮箱"), validators=[Optional(), Email(_l("邮箱格式不正确。")), Length(max=254)],
                         filters=[lambda v: v.strip().lower() if v else v])
     address = StringField(_l("地址"), validators=optional_text())
@@ -149,7 +150,14 @@ class ContactForm(ArchiveForm):
         self._normalised(field)
 
     def validate_phone(self, field):
-        self._normalised(field)
+        # Landlines, service numbers and numbers abroad: normalised where they can be, else kept
+        # as written and shown flagged, as an import keeps them.
+        number = rules.read_phone(field.data or "")
+        field.data = number.number if number else None
+
+    def validate_other_phones(self, field):
+        numbers = [rules.read_phone(line) for line in (field.data or "").splitlines()]
+        field.data = "\n".join(number.number for number in numbers if number) or None
 
     def validate_birth_day(self, field):
         calendar, month, day = self.birthday_calendar.data, self.birth_month.data, field.data
@@ -184,7 +192,7 @@ class EventForm(ArchiveForm):
                                      validators=[DataRequired(_l("请填写时间。"))])
     product = StringField(_l("产品"), validators=optional_text())
     high_end = BooleanField(_l("高端产品"))
-    amount = money_field(_l("金额（元）"))
+    amount = money_field(_l("金额（元）"), rules.SALE_MAX)
     notes = TextAreaField(_l("备注"), validators=optional_text(2000))
 
 

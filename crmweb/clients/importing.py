@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 
 from crmweb.clients.names import normalise
-from crmweb.clients.rules import InvalidPhone, normalise_phone
+from crmweb.clients.rules import read_phone
 
 CLIENT_FIELDS = ("stage", "tier", "main_business", "legal_representative", "general_manager",
                  "staff_count", "operating_status")
@@ -99,6 +99,7 @@ class ImportRow:
     contact: dict
     client: dict = field(default_factory=dict)
     confidential: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)   # what was kept but needs a look
 
 
 @dataclass
@@ -113,6 +114,7 @@ class ParsedFile:
     mapping: list[tuple[str, str | None]]     # (header as written, field or None if ignored)
     rows: list[ImportRow]
     problems: list[ImportProblem]
+    warnings: list[ImportProblem] = field(default_factory=list)
 
 
 def fold_header(header: str) -> str:
@@ -136,6 +138,13 @@ def map_headers(headers: list[str]) -> list[str | None]:
 
 
 # --- reading files ----------------------------------------------------------------------------
+# Limits that keep one upload from taking the server down: a phone's whole address book is far
+# below them, and anything larger gets a message instead of the memory of the machine.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 50_000
+MAX_COLUMNS = 200
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
+
 
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM), else GB18030, which Excel in China writes and which covers GBK."""
@@ -147,12 +156,17 @@ def decode_text(data: bytes) -> str:
     raise UnreadableFile(_l("无法识别文件编码，请另存为 UTF-8 或 GB18030 编码的 CSV。"))
 
 
+def is_vcard(data: bytes, filename: str) -> bool:
+    return filename.lower().endswith((".vcf", ".vcard")) or data.lstrip()[:11].upper() == b"BEGIN:VCARD"
+
+
 def parse_file(data: bytes, filename: str) -> ParsedFile:
     name = filename.lower()
     if not data.strip():
         raise UnreadableFile(_l("文件是空的。"))
-    if name.endswith((".vcf", ".vcard")) or data.lstrip()[:11].upper() == b"BEGIN:VCARD":
-        return _parse_vcard(decode_text(data))
+    check_size(len(data))
+    if is_vcard(data, name):
+        return _parse_vcard(data)
     if name.endswith(".xlsx") or data[:2] == b"PK":
         return _parse_table("xlsx", _xlsx_rows(data))
     if name.endswith((".csv", ".txt")):
@@ -160,38 +174,85 @@ def parse_file(data: bytes, filename: str) -> ParsedFile:
     raise UnreadableFile(_l("不支持的文件类型：请上传 .vcf、.csv 或 .xlsx 文件。"))
 
 
+def check_size(size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise UnreadableFile(_l("文件超过 %(size)s MB，请拆分后分批导入。",
+                                size=MAX_FILE_BYTES // 1024 // 1024))
+
+
+def _too_many_rows() -> UnreadableFile:
+    return UnreadableFile(_l("文件超过 %(rows)s 行，请拆分后分批导入。", rows=f"{MAX_ROWS:,}"))
+
+
 def _csv_rows(text: str):
+    """Rows as the reader yields them, never the whole table at once."""
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    reader = csv.reader(io.StringIO(text.replace("\x00", "")), dialect)
+    try:
+        for number, row in enumerate(reader):
+            if number > MAX_ROWS:
+                raise _too_many_rows()
+            yield row[:MAX_COLUMNS]
+    except csv.Error as error:
+        raise UnreadableFile(_l("第 %(line)s 行无法读取（单元格过长或引号不配对），请检查文件。",
+                                line=reader.line_num)) from error
 
 
 def _xlsx_rows(data: bytes):
+    from zipfile import BadZipFile, ZipFile
+
     from openpyxl import load_workbook  # loaded on first use: it is slow to import
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as error:
+        with ZipFile(io.BytesIO(data)) as archive:
+            # The sizes zipfile stops reading at, whatever the compressed data would unpack to.
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (BadZipFile, OSError, ValueError) as error:
         raise UnreadableFile(_l("无法读取 Excel 文件，请确认是 .xlsx 格式。")) from error
-    sheet = workbook.worksheets[0]
-    rows = [["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise UnreadableFile(_l("Excel 文件解压后过大，请只保留需要导入的工作表和数据。"))
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            for number, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)):
+                if number > MAX_ROWS:
+                    raise _too_many_rows()
+                yield [_clean_cell(cell) for cell in row]
+        finally:
+            workbook.close()
+    except UnreadableFile:
+        raise
+    except Exception as error:  # openpyxl raises many kinds (defusedxml's refusals among them)
+        raise UnreadableFile(_l("无法读取 Excel 文件，请确认是 .xlsx 格式，且不含外部实体等特殊内容。")) \
+            from error
 
 
-def _parse_table(kind: str, rows: list[list]) -> ParsedFile:
-    header_index = next((i for i, row in enumerate(rows) if any(str(c).strip() for c in row)), None)
-    if header_index is None:
+def _clean_cell(cell):
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return cell.replace("\x00", "")  # no database stores a NUL in text
+    return cell
+
+
+def _parse_table(kind: str, rows) -> ParsedFile:
+    rows = iter(rows)
+    headers, header_line = None, 0
+    for number, row in enumerate(rows, start=1):
+        if any(str(c).strip() for c in row):
+            headers, header_line = [str(c).strip() for c in row], number
+            break
+    if headers is None:
         raise UnreadableFile(_l("文件里没有数据。"))
-    headers = [str(c).strip() for c in rows[header_index]]
     fields = map_headers(headers)
     if not {"client", "contact", "given_name", "family_name"} & set(filter(None, fields)):
         raise UnreadableFile(_l("找不到“客户名称”或“联系人/姓名”列，请检查表头。"))
     parsed = ParsedFile(kind=kind, mapping=list(zip(headers, fields, strict=True)), rows=[], problems=[])
-    for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+    for offset, row in enumerate(rows, start=header_line + 1):
         values = {}
         for name, cell in zip(fields, row, strict=False):
             if name and cell not in ("", None):
@@ -201,20 +262,19 @@ def _parse_table(kind: str, rows: list[list]) -> ParsedFile:
     return parsed
 
 
-def _parse_vcard(text: str) -> ParsedFile:
+def _parse_vcard(data: bytes) -> ParsedFile:
     from crmweb.clients.vcard import read_cards
 
-    cards = read_cards(text)
+    cards = read_cards(data)
     if not cards:
-        raise UnreadableFile(_l("文件里没有联系人（vCard）。"))
+        raise UnreadableFile(_l("文件里没有联系人：vCard 文件应由 BEGIN:VCARD 和 END:VCARD 包围每位联系人，"
+                                "请从手机或邮箱重新导出 .vcf 文件。"))
+    if len(cards) > MAX_ROWS:
+        raise UnreadableFile(_l("文件超过 %(rows)s 位联系人，请拆分后分批导入。", rows=f"{MAX_ROWS:,}"))
     parsed = ParsedFile(kind="vcard", mapping=[], rows=[], problems=[])
     for card in cards:
-        mobiles = [v for types, v in card.phones if types & {"cell", "mobile", "iphone"}]
-        others = [v for types, v in card.phones if not types & {"cell", "mobile", "iphone"}]
-        phones = mobiles + others
         values = {"contact": card.name or _join_name(card.family, card.given), "client": card.org,
-                  "unit": card.unit, "position": card.title, "mobile": phones[0] if phones else "",
-                  "phone": phones[1] if len(phones) > 1 else "",
+                  "unit": card.unit, "position": card.title, "phones": card.phones,
                   "email": card.emails[0] if card.emails else "", "birthday": card.birthday,
                   "address": card.address, "notes": card.note}
         _add_row(parsed, card.line, {k: v for k, v in values.items() if v})
@@ -236,9 +296,12 @@ class RowError(ValueError):
 
 def _add_row(parsed: ParsedFile, line: int, values: dict) -> None:
     try:
-        parsed.rows.append(check_row(line, values))
+        row = check_row(line, values)
     except RowError as problem:
         parsed.problems.append(ImportProblem(line, str(problem.args[0])))
+        return
+    parsed.rows.append(row)
+    parsed.warnings += [ImportProblem(line, warning) for warning in row.warnings]
 
 
 def _text(value, limit: int) -> str:
@@ -255,31 +318,25 @@ def check_row(line: int, values: dict) -> ImportRow:
     if not contact_name and not client_name:
         raise RowError(_l("缺少客户名称和联系人姓名。"))
     contact: dict = {"name": contact_name or None}
+    warnings: list[str] = []
     for name in ("unit", "position", "address", "notes"):
         if values.get(name):
             contact[name] = _text(values[name], 2000 if name == "notes" else 200)
     if values.get("email"):
         email = _text(values["email"], 254).lower()
-        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-            raise RowError(_l("邮箱格式不正确：%(value)s", value=email))
-        contact["email"] = email
-    for name in ("mobile", "phone"):
-        if values.get(name):
-            raw = _text(values[name], 40)
-            try:
-                number = normalise_phone(raw)
-            except InvalidPhone:
-                raise RowError(_l("电话号码无效：%(value)s", value=raw)) from None
-            # A landline in the mobile column is kept as the other phone.
-            is_mobile = number.startswith("+861") and len(number) == 14
-            target = "mobile" if name == "mobile" and (is_mobile or not number.startswith("+86")) \
-                else "phone"
-            if target in contact:
-                target = "phone" if target == "mobile" else None
-            if target:
-                contact[target] = number
+        if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            contact["email"] = email
+        else:
+            warnings.append(str(_l("邮箱格式不正确，已记入备注：%(value)s", value=email)))
+            contact["notes"] = _with_note(contact.get("notes"), _l("邮箱"), email)
+    contact.update(_phones(_phones_of(values), warnings))
     if values.get("birthday"):
-        contact.update(parse_birthday(_text(values["birthday"], 40)))
+        text = _text(values["birthday"], 40)
+        try:
+            contact.update(parse_birthday(text))
+        except RowError as problem:
+            warnings.append(str(_l("%(problem)s，已记入备注。", problem=str(problem.args[0]).rstrip("。"))))
+            contact["notes"] = _with_note(contact.get("notes"), _l("生日"), text)
     client: dict = {}
     if values.get("tier"):
         tier = TIER_WORDS.get(fold_header(values["tier"]))
@@ -308,7 +365,46 @@ def check_row(line: int, values: dict) -> ImportRow:
         else:
             confidential[name] = _text(values[name], 2000 if name.endswith(("plans", "notes")) else 200)
     return ImportRow(line=line, client_name=client_name, contact=contact, client=client,
-                     confidential=confidential)
+                     confidential=confidential, warnings=warnings)
+
+
+def _with_note(notes: str | None, label, value: str) -> str:
+    return "\n".join(filter(None, [notes, f"{label}：{value}"]))[:2000]
+
+
+def _phones_of(values: dict) -> list[tuple[bool, str]]:
+    """(typed as a mobile, as written) for every number of the row, vCard or table."""
+    if "phones" in values:
+        return values["phones"]
+    return [(name == "mobile", _text(values[name], 80)) for name in ("mobile", "phone") if values.get(name)]
+
+
+def _phones(numbers: list[tuple[bool, str]], warnings: list[str]) -> dict:
+    """Every number kept: the first mobile as the mobile, the next as the phone, the rest as
+    other phones; one that cannot be normalised is kept as written and named in a warning."""
+    found, odd = [], []
+    for typed_mobile, raw in numbers:
+        number = read_phone(raw, typed_mobile)
+        if number is None or any(number.number == kept.number for _typed, kept in found):
+            continue
+        found.append((typed_mobile, number))
+        if not number.normalised:
+            odd.append(number.number)
+    if odd:
+        warnings.append(str(_l("电话号码无法规范化，已按原样保存，请核对：%(numbers)s",
+                               numbers="、".join(odd))))
+    # The number the file calls a mobile first, else any mobile number.
+    mobile = next((number for typed, number in found if typed and number.mobile), None) or next(
+        (number for _typed, number in found if number.mobile), None)
+    others = [number.number for _typed, number in found if number is not mobile]
+    result = {}
+    if mobile:
+        result["mobile"] = mobile.number
+    if others:
+        result["phone"] = others[0]
+    if len(others) > 1:
+        result["other_phones"] = "\n".join(others[1:])[:2000]
+    return result
 
 
 def _whole_number(value, low: int, high: int) -> int:

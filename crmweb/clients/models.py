@@ -108,7 +108,8 @@ class Contact(db.Model):
     position: Mapped[str | None] = mapped_column(sa.String(64))
     address: Mapped[str | None] = mapped_column(Short)
     mobile: Mapped[str | None] = mapped_column(sa.String(20), index=True)  # E.164
-    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))  # E.164, a service number, or as written
+    other_phones: Mapped[str | None] = mapped_column(Text)     # further numbers, one a line
     email: Mapped[str | None] = mapped_column(sa.String(254), index=True)  # lower case
     # Birthday: solar or lunar month/day, the year when known.
     birthday_calendar: Mapped[str | None] = mapped_column(sa.String(5))  # solar | lunar

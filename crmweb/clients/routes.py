@@ -10,6 +10,7 @@ from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
 from crmweb.auth.permissions import (
     ARCHIVE_GRANT,
+    ARCHIVE_READ_ANY,
     CLIENTS_APPROVE_VIP,
     CLIENTS_CREATE,
     CLIENTS_EDIT,
@@ -40,11 +41,13 @@ def _filters() -> services.SearchFilters:
         value = request.args.get(name, "")
         return value if value in allowed else ""
 
+    sees_eligible = role_can(current_user.role, CLIENTS_APPROVE_VIP)
     return services.SearchFilters(
         query=request.args.get("q", "")[:100],
         stage=choice("stage", rules.STAGES),
         tier=choice("tier", rules.TIERS),
-        vip=choice("vip", labels.VIP_STATUS),
+        vip=choice("vip", [s for s in labels.VIP_STATUS if sees_eligible or s != "eligible"]),
+        sees_eligible=sees_eligible,
         owner_id=whole_number(request.args.get("owner")),
         label_id=whole_number(request.args.get("label")),
         overdue=request.args.get("overdue") == "1",
@@ -56,8 +59,9 @@ def _filters() -> services.SearchFilters:
 def index():
     filters = _filters()
     page = services.search_clients(filters, request.args.get("page"), PAGE_SIZE, utcnow())
+    reads_secrets = role_can(current_user.role, ARCHIVE_READ_ANY)
     full_rows = {client.id for client in page.items
-                 if rules.sees_full_list_row(current_user.role, current_user.id, client.owner_id)}
+                 if rules.sees_full_list_row(reads_secrets, current_user.id, client.owner_id)}
     response = render("clients/index.html", "clients/_results.html", filters=filters, page=page,
                       owners=services.assignable_owners(),
                       # The filter form is not part of the fragment: no labels needed for it.
@@ -83,7 +87,7 @@ def new():
     form = forms.NewClientForm()
     if form.validate_on_submit():
         values = form.values()
-        if not rules.TIER_SETTER_ROLES & {current_user.role}:
+        if not role_can(current_user.role, CLIENTS_SET_TIER):
             values["tier"] = "general"  # only a supervisor or above grades a client
         client = services.create_client(current_user, values, utcnow())
         flash(_("已建立客户档案：%(name)s", name=client.name), "success")
@@ -92,18 +96,24 @@ def new():
     return render("clients/new.html", form=form, status_code=status)
 
 
+def _access_pending(client) -> bool:
+    return db.session.scalar(
+        db.select(ArchiveAccessRequest.id).where(
+            ArchiveAccessRequest.client_id == client.id,
+            ArchiveAccessRequest.requester_id == current_user.id,
+            ArchiveAccessRequest.status == "pending")) is not None
+
+
 def _detail_context(client, **extra):
     now = utcnow()
     may_read = services.can_read_confidential(current_user, client, now)
     confidential = services.read_confidential(current_user, client, now) if may_read else None
-    pending = db.session.scalar(
-        db.select(ArchiveAccessRequest.id).where(
-            ArchiveAccessRequest.client_id == client.id,
-            ArchiveAccessRequest.requester_id == current_user.id,
-            ArchiveAccessRequest.status == "pending")) if not may_read else None
     context = dict(
         client=client, sections=[s for s in SECTIONS.values() if s.applies_to(client)],
-        confidential=confidential, may_read=may_read, access_pending=pending is not None,
+        confidential=confidential, may_read=may_read,
+        access_pending=not may_read and _access_pending(client),
+        vip_status=rules.shown_vip_status(client.vip_status,
+                                          services.sees_dealings(current_user, client, now)),
         may_edit=services.can_edit(current_user, client), timeline=services.timeline(client),
         labels=labels, interaction_form=_interaction_form(client), event_form=forms.EventForm(),
         contact_form=forms.ContactForm(), reason_form=forms.ReasonForm(),
@@ -136,6 +146,11 @@ def _labels_form(client):
 @require(CLIENTS_VIEW)
 def detail(client_id):
     client = services.get_client(client_id)
+    if not services.can_see_archive(current_user, client, utcnow()):
+        # Another owner's client for sales: what a list shows, and the way to ask for more.
+        return render("clients/restricted.html", client=client, labels=labels,
+                      vip_status=rules.shown_vip_status(client.vip_status, False),
+                      reason_form=forms.ReasonForm(), access_pending=_access_pending(client))
     return render("clients/detail.html", **_detail_context(client))
 
 
@@ -148,6 +163,7 @@ def _section_or_404(name):
 
 def _render_section(client, section, form=None, status_code=200):
     now = utcnow()
+    services.require_archive(current_user, client, now)
     may_read = services.can_read_confidential(current_user, client, now)
     source = client
     if section.confidential:
@@ -230,6 +246,7 @@ def edit_contact(client_id, contact_id):
 @require(CLIENTS_RECORD)
 def record_interaction(client_id):
     client = services.get_client(client_id)
+    services.require_archive(current_user, client, utcnow())
     form = _interaction_form(client)
     if not form.validate_on_submit():
         return render("clients/detail.html", status_code=422,
@@ -245,6 +262,7 @@ def record_interaction(client_id):
 @require(CLIENTS_RECORD)
 def record_event(client_id):
     client = services.get_client(client_id)
+    services.require_archive(current_user, client, utcnow())
     form = forms.EventForm()
     if not form.validate_on_submit():
         return render("clients/detail.html", status_code=422,
@@ -399,7 +417,9 @@ def import_upload():
     if owner_id not in {choice.value for choice in form.owner_id.choices}:
         raise DomainError(_("请选择负责人。"), status_code=422)
     upload = form.file.data
-    data, filename = upload.read(), upload.filename or "upload"
+    # A file name is only shown back: printable characters, no NUL for the database to refuse.
+    data = upload.read()
+    filename = "".join(ch for ch in upload.filename or "" if ch.isprintable()) or "upload"
     try:
         parsed = parse_file(data, filename)
     except UnreadableFile as problem:

@@ -16,25 +16,43 @@ KINDS = ("company", "person")
 INTERACTION_KINDS = ("visit", "callback", "reception", "complaint", "proposal", "communication")
 EVENT_KINDS = ("sale", "installation", "repair", "complaint", "proposal")
 CHANNELS = ("phone", "visit", "wechat", "email", "sms", "letter", "other")
+# The largest amount a money column (14 digits, 2 after the point) holds.
+MONEY_MAX = Decimal("999999999999.99")
+# One sale larger than this is a typing mistake, not a purchase.
+SALE_MAX = Decimal("9999999999.99")
 
-# Who reads every archive's confidential sections (DESIGN §2); others only their own or by grant.
-CONFIDENTIAL_ROLES = frozenset({"director", "manager"})
-# Who changes any archive (数据更新由指定人员维护); the owner changes their own.
-ARCHIVE_EDITOR_ROLES = frozenset({"director", "manager", "supervisor"})
-TIER_SETTER_ROLES = frozenset({"director", "manager", "supervisor"})
+# Who may do what to one client's archive (DESIGN §2). `reads_any` and the like say whether the
+# person's role holds the company-wide permission; the owner and a grant holder get the rest.
 
-
-def may_read_confidential(role: str, user_id: int, owner_id: int | None, has_grant: bool) -> bool:
-    return role in CONFIDENTIAL_ROLES or (owner_id is not None and owner_id == user_id) or has_grant
-
-
-def may_edit_archive(role: str, user_id: int, owner_id: int | None) -> bool:
-    return role in ARCHIVE_EDITOR_ROLES or (owner_id is not None and owner_id == user_id)
+def _owns(user_id: int | None, owner_id: int | None) -> bool:
+    return owner_id is not None and owner_id == user_id
 
 
-def sees_full_list_row(role: str, user_id: int, owner_id: int | None) -> bool:
+def may_read_confidential(reads_any: bool, user_id: int | None, owner_id: int | None,
+                          has_grant: bool) -> bool:
+    """Directors and managers read every archive's secrets; others their own or by a grant."""
+    return reads_any or _owns(user_id, owner_id) or has_grant
+
+
+def may_edit_archive(edits_any: bool, user_id: int | None, owner_id: int | None) -> bool:
+    """数据更新由指定人员维护: the owner, or a role that keeps every archive."""
+    return edits_any or _owns(user_id, owner_id)
+
+
+def may_see_archive(reads_any: bool, user_id: int | None, owner_id: int | None, has_grant: bool) -> bool:
+    """Contacts and the timeline: company-wide roles, the owner, a grant holder. Sales see other
+    owners' clients by name, tier and owner only."""
+    return reads_any or _owns(user_id, owner_id) or has_grant
+
+
+def sees_full_list_row(reads_secrets: bool, user_id: int | None, owner_id: int | None) -> bool:
     """Lists show other owners' clients with name, tier and owner only."""
-    return role in CONFIDENTIAL_ROLES or (owner_id is not None and owner_id == user_id)
+    return reads_secrets or _owns(user_id, owner_id)
+
+
+def shown_vip_status(status: str, sees_dealings: bool) -> str:
+    """"VIP eligible" is computed from purchases: shown only to who may read the dealings."""
+    return "none" if status == "eligible" and not sees_dealings else status
 
 
 # --- stay in touch ---------------------------------------------------------------------------
@@ -146,6 +164,50 @@ def normalise_phone(raw: str, region: str = "CN") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@dataclass(frozen=True)
+class PhoneNumber:
+    number: str        # E.164; a 400/800 or short service number as dialled; or as written
+    normalised: bool   # False: kept as written and flagged for a person to check
+    mobile: bool       # a mobile we can text and recognise the person by
+
+
+_HOTLINE = re.compile(r"(?:400|800)\d{7}")   # 400/800 numbers are dialled as they are, inside China
+PHONE_MAX_LENGTH = 40
+
+
+def read_phone(raw: str, typed_mobile: bool = False) -> PhoneNumber | None:
+    """Any number people keep, never refused: E.164 where it can be normalised (+86 by default,
+    other countries by their code), service numbers such as 95338 or 400… as such, anything else
+    (a dial string with pauses, an extension, a placeholder) kept as written and flagged."""
+    import phonenumbers
+    from phonenumbers import shortnumberinfo
+
+    text = " ".join((raw or "").split())[:PHONE_MAX_LENGTH]
+    if not text:
+        return None
+    digits = text.translate(_PHONE_PUNCTUATION)
+    if _HOTLINE.fullmatch(digits):
+        return PhoneNumber(digits, True, False)
+    if digits.isdigit() and len(digits) <= 6:
+        short = phonenumbers.PhoneNumber(country_code=86, national_number=int(digits))
+        if shortnumberinfo.is_valid_short_number_for_region(short, "CN"):
+            return PhoneNumber(digits, True, False)
+    try:
+        number = normalise_phone(text)
+    except InvalidPhone:
+        return PhoneNumber(text, False, False)
+    mainland_mobile = number.startswith("+861") and len(number) == 14
+    return PhoneNumber(number, True, mainland_mobile or (typed_mobile and not number.startswith("+86")))
+
+
+def phone_is_normalised(stored: str | None) -> bool:
+    """What read_phone kept as written is shown flagged."""
+    if not stored:
+        return True
+    found = read_phone(stored)
+    return found is not None and found.normalised and found.number == stored
+
+
 @lru_cache(maxsize=1)
 def _mainland_mobile_pattern() -> re.Pattern:
     import phonenumbers
@@ -154,8 +216,11 @@ def _mainland_mobile_pattern() -> re.Pattern:
 
 
 def national_digits(e164: str) -> str:
-    """'+8613812345678' → '13812345678' (what people type), other countries keep their code."""
-    return e164[3:] if e164.startswith("+86") else e164.lstrip("+")
+    """'+8613812345678' → '13812345678' (what people type), other countries keep their code; of a
+    number kept as written, its digits."""
+    if e164.startswith("+86"):
+        return e164[3:]
+    return re.sub(r"\D", "", e164)
 
 
 def sort_key(name: str, kind: str) -> str:
@@ -166,11 +231,16 @@ def sort_key(name: str, kind: str) -> str:
 
 
 def display_phone(e164: str | None) -> str:
-    """'+8613812345678' → '138 1234 5678'; numbers abroad in international form."""
+    """'+8613812345678' → '138 1234 5678'; numbers abroad in international form; service numbers
+    and numbers kept as written as they are."""
     if not e164:
         return ""
     if len(e164) == 14 and e164.startswith("+861"):  # a mainland mobile, the common case: no parsing
         return f"{e164[3:6]} {e164[6:10]} {e164[10:]}"
+    if _HOTLINE.fullmatch(e164):
+        return f"{e164[:3]} {e164[3:6]} {e164[6:]}"
+    if not e164.startswith("+"):
+        return e164
     import phonenumbers
 
     try:
@@ -193,6 +263,7 @@ class ContactKeys:
     mobile: str | None = None
     phone: str | None = None
     email: str | None = None
+    other_phones: str | None = None  # one a line
 
 
 def _suffixes(text: str) -> list[str]:
@@ -238,10 +309,10 @@ def search_keys(client_name: str, kind: str, contacts: list[ContactKeys]) -> lis
     for contact in contacts:
         for key, weight in _name_keys(contact.name, True, W_CONTACT, W_CONTACT_PART, W_CONTACT_PART):
             add(key, weight)
-        for number in (contact.mobile, contact.phone):
-            if number:
-                digits = national_digits(number)
-                add(digits, W_REACH)
+        for number in (contact.mobile, contact.phone, *(contact.other_phones or "").splitlines()):
+            digits = national_digits(number) if number else ""
+            if len(digits) >= 3:
+                add(digits[:SUFFIX_KEY_LENGTH], W_REACH)
                 add(digits[-4:], W_REACH)
         if contact.email:
             add(contact.email.lower()[:SUFFIX_KEY_LENGTH], W_REACH)

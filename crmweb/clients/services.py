@@ -11,7 +11,15 @@ from sqlalchemy.orm import selectinload
 from crmweb import pagination
 from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
-from crmweb.auth.permissions import CLIENTS_VIEW, role_can
+from crmweb.auth.permissions import (
+    ARCHIVE_READ_ANY,
+    CLIENTS_APPROVE_VIP,
+    CLIENTS_EDIT,
+    CLIENTS_EDIT_ANY,
+    CLIENTS_READ_ANY,
+    CLIENTS_VIEW,
+    role_can,
+)
 from crmweb.clients import rules
 from crmweb.clients.models import (
     ArchiveAccessRequest,
@@ -32,6 +40,7 @@ from crmweb.settings import get_setting
 from crmweb.timeutil import local_zone
 
 SEARCH_CANDIDATE_CAP = 1000
+IMPORT_LOCK_KEY = 7_301_001  # PostgreSQL advisory lock held by an import's transaction
 SMALL_RESULT = 1000
 
 
@@ -58,14 +67,33 @@ def has_active_grant(user_id: int, client_id: int, now: datetime) -> bool:
 
 
 def can_read_confidential(actor: User, client: Client, now: datetime) -> bool:
-    if rules.may_read_confidential(actor.role, actor.id, client.owner_id, False):
+    if rules.may_read_confidential(role_can(actor.role, ARCHIVE_READ_ANY), actor.id, client.owner_id, False):
+        return True
+    return has_active_grant(actor.id, client.id, now)
+
+
+def can_see_archive(actor: User, client: Client, now: datetime) -> bool:
+    """Contacts, timeline and basic sections; else the client's name, tier and owner only."""
+    if rules.may_see_archive(role_can(actor.role, CLIENTS_READ_ANY), actor.id, client.owner_id, False):
         return True
     return has_active_grant(actor.id, client.id, now)
 
 
 def can_edit(actor: User, client: Client) -> bool:
-    return role_can(actor.role, "clients.edit") and rules.may_edit_archive(
-        actor.role, actor.id, client.owner_id)
+    return role_can(actor.role, CLIENTS_EDIT) and rules.may_edit_archive(
+        role_can(actor.role, CLIENTS_EDIT_ANY), actor.id, client.owner_id)
+
+
+def require_archive(actor: User, client: Client, now: datetime) -> None:
+    if not can_see_archive(actor, client, now):
+        raise NotAllowed(_("该客户由其他负责人维护，您只能看到名称、等级和负责人；如需查阅请申请。"),
+                         audit={"action": "archive.denied", "target_type": "client",
+                                "target_id": client.id, "detail": "contacts"})
+
+
+def sees_dealings(actor: User, client: Client, now: datetime) -> bool:
+    """Whether figures computed from purchases (VIP eligibility) may be shown to the actor."""
+    return role_can(actor.role, CLIENTS_APPROVE_VIP) or can_read_confidential(actor, client, now)
 
 
 def _require_confidential(actor: User, client: Client, now: datetime, purpose: str) -> None:
@@ -95,6 +123,8 @@ class SearchFilters:
     owner_id: int | None = None
     label_id: int | None = None
     overdue: bool = False
+    # "VIP eligible" comes from purchases: for those who may not see it, such clients count as "none".
+    sees_eligible: bool = True
 
 
 @dataclass
@@ -108,7 +138,9 @@ def _filtered(query, filters: SearchFilters, now: datetime):
         query = query.where(Client.stage == filters.stage)
     if filters.tier:
         query = query.where(Client.tier == filters.tier)
-    if filters.vip:
+    if filters.vip == "none" and not filters.sees_eligible:
+        query = query.where(Client.vip_status.in_(("none", "eligible")))
+    elif filters.vip:
         query = query.where(Client.vip_status == filters.vip)
     if filters.owner_id:
         query = query.where(Client.owner_id == filters.owner_id)
@@ -294,18 +326,28 @@ def record_interaction(actor: User, client: Client, values: dict, now: datetime)
 
 
 def record_event(actor: User, client: Client, values: dict, now: datetime) -> ServiceEvent:
-    """A purchase or service event; a sale updates the dealings and the VIP eligibility."""
+    """A purchase or service event; a sale updates the dealings and the VIP eligibility, so only
+    those who may change the archive record one with an amount."""
     event = ServiceEvent(client_id=client.id, author_id=actor.id, created_at=now, **values)
-    db.session.add(event)
     if event.kind == "sale" and event.amount:
+        if not can_edit(actor, client):
+            raise NotAllowed(_("销售金额会改变业务往来，只有客户负责人、主管、经理和总监可以记录。"),
+                             audit={"action": "archive.denied", "target_type": "client",
+                                    "target_id": client.id, "detail": "sale"})
         dealings = _confidential_row(client)
-        db.session.add(dealings)
-        dealings.total_purchases = (dealings.total_purchases or Decimal(0)) + event.amount
+        total = (dealings.total_purchases or Decimal(0)) + event.amount
+        if total > rules.MONEY_MAX:
+            raise DomainError(_("累计购买额将超出系统上限，请核对金额。"), status_code=422)
+        db.session.add_all([event, dealings])
+        dealings.total_purchases = total
         dealings.largest_purchase = max(dealings.largest_purchase or Decimal(0), event.amount)
         if client.stage == "prospect":
             client.stage = "customer"
         db.session.flush()
         _refresh_vip_eligibility(client)
+        record_audit("archive.changed", target_type="client", target_id=client.id,
+                     detail="total_purchases,largest_purchase (sale)", actor=actor, now=now)
+    db.session.add(event)
     record_audit("client.event_recorded", target_type="client", target_id=client.id,
                  detail=event.kind, actor=actor, now=now)
     db.session.commit()
@@ -456,7 +498,8 @@ class ImportSummary:
     created: int = 0
     updated: int = 0
     skipped: int = 0
-    problems: list = field(default_factory=list)
+    problems: list = field(default_factory=list)   # rows not imported
+    warnings: list = field(default_factory=list)   # rows imported, something in them flagged
 
     @property
     def errors(self) -> int:
@@ -500,30 +543,62 @@ def import_clients(actor, owner_id: int | None, parsed, now: datetime,
     """
     from crmweb.clients.importing import ImportProblem
 
-    summary = ImportSummary(problems=list(parsed.problems))
+    _serialise_imports()
+    summary = ImportSummary(problems=list(parsed.problems), warnings=list(parsed.warnings))
     rows = parsed.rows
     mobiles = {r.contact["mobile"] for r in rows if r.contact.get("mobile")}
     emails = {r.contact["email"] for r in rows if r.contact.get("email")}
+    # Without a mobile or an email, the same name with the same phone is the same person.
+    phones = {r.contact["phone"] for r in rows if r.contact.get("phone") and not r.contact.get("mobile")
+              and not r.contact.get("email")}
     existing = _load_in(Contact, Contact.mobile, mobiles, selectinload(Contact.client))
     existing += _load_in(Contact, Contact.email, emails, selectinload(Contact.client))
+    existing += _load_in(Contact, Contact.phone, phones, selectinload(Contact.client))
     by_mobile: dict[str, Contact | _NewContact] = {c.mobile: c for c in existing if c.mobile}
     by_email: dict[str, Contact | _NewContact] = {c.email: c for c in existing if c.email}
+    by_name_phone: dict[tuple, Contact | _NewContact] = {(c.name, c.phone): c for c in existing if c.phone}
     companies: dict[str, Client | _NewClient] = {normalise(c.name): c for c in _load_in(
         Client, Client.name, {r.client_name for r in rows if r.client_name}) if c.kind == "company"}
     confidential = {row.client_id: row for row in _load_in(
         ClientConfidential, ClientConfidential.client_id, {c.client_id for c in existing})}
     touched: dict[int, Client] = {}
     new_clients: list[_NewClient] = []
+    secrets_changed: dict[int, set[str]] = {}   # client id → confidential fields this import changed
+    reads_secrets: dict[int, bool] = {}
+
+    def confidential_allowed(row, client: Client) -> bool:
+        """Confidential columns only for archives the importer may read: refused otherwise,
+        whatever the values, so that the answer reveals nothing about them."""
+        if not row.confidential:
+            return False
+        if client.id not in reads_secrets:
+            reads_secrets[client.id] = can_read_confidential(actor, client, now)
+        if not reads_secrets[client.id]:
+            summary.warnings.append(ImportProblem(row.line, _(
+                "保密列未导入：您无权查阅客户 %(name)s 的保密档案（其余内容已导入）。", name=client.name)))
+        return reads_secrets[client.id]
+
+    def change_secrets(client: Client, values: dict) -> bool:
+        archive = _archive_of(client.id, confidential)
+        changed = {name for name, value in values.items() if getattr(archive, name) != value}
+        _assign(archive, values)
+        if changed:
+            secrets_changed.setdefault(client.id, set()).update(changed)
+        return bool(changed)
 
     def remember(contact, values):
         if values.get("mobile"):
             by_mobile[values["mobile"]] = contact
         if values.get("email"):
             by_email[values["email"]] = contact
+        if values.get("phone"):
+            by_name_phone[(values.get("name"), values["phone"])] = contact
 
     for row in rows:
         values = row.contact
         contact = by_mobile.get(values.get("mobile")) or by_email.get(values.get("email"))
+        if contact is None and not values.get("mobile") and not values.get("email"):
+            contact = by_name_phone.get((values.get("name"), values.get("phone")))
         if isinstance(contact, _NewContact):  # the same person twice in one file
             changed = _assign(contact.values, {k: v for k, v in values.items() if v is not None})
             changed |= _assign(contact.client.values, row.client)
@@ -536,14 +611,14 @@ def import_clients(actor, owner_id: int | None, parsed, now: datetime,
             continue
         if contact is not None:
             client = contact.client
-            if not rules.may_edit_archive(actor.role, actor.id, client.owner_id):
+            if not can_edit(actor, client):
                 summary.problems.append(ImportProblem(row.line, _(
                     "联系人 %(name)s 属于其他负责人的客户，您无权更新。", name=contact.name)))
                 continue
             changed = _assign(contact, {k: v for k, v in values.items() if v is not None})
             changed |= _assign(client, row.client)
-            if row.confidential:
-                changed |= _assign(_archive_of(client.id, confidential), row.confidential)
+            if confidential_allowed(row, client):
+                changed |= change_secrets(client, row.confidential)
             if changed:
                 client.updated_at = now
                 touched[client.id] = client
@@ -555,7 +630,7 @@ def import_clients(actor, owner_id: int | None, parsed, now: datetime,
         key = normalise(row.client_name) if row.client_name else None
         client = companies.get(key) if key else None
         if isinstance(client, Client):  # a new contact of a client already in the archive
-            if not rules.may_edit_archive(actor.role, actor.id, client.owner_id):
+            if not can_edit(actor, client):
                 summary.problems.append(ImportProblem(row.line, _(
                     "客户 %(name)s 属于其他负责人，您无权添加联系人。", name=client.name)))
                 continue
@@ -564,8 +639,8 @@ def import_clients(actor, owner_id: int | None, parsed, now: datetime,
                 contact = Contact(created_at=now, **values)
                 client.contacts.append(contact)
                 remember(contact, values)
-            if row.confidential:
-                _assign(_archive_of(client.id, confidential), row.confidential)
+            if confidential_allowed(row, client):
+                change_secrets(client, row.confidential)
             client.updated_at = now
             touched[client.id] = client
             summary.created += 1
@@ -586,16 +661,31 @@ def import_clients(actor, owner_id: int | None, parsed, now: datetime,
             remember(contact, values)
         summary.created += 1
 
-    _insert_new_clients(new_clients)
+    new_ids = _insert_new_clients(new_clients)
+    for client_id, client in zip(new_ids, new_clients, strict=True):
+        if client.confidential:
+            secrets_changed[client_id] = set(client.confidential)
     _reindex_many(list(touched.values()))
-    record_audit("clients.imported", target_type="import", target_id=parsed.kind, actor=actor, now=now,
-                 detail=f"created={summary.created} updated={summary.updated} skipped={summary.skipped} "
-                        f"errors={summary.errors} dry_run={dry_run}")
     if dry_run:
         db.session.rollback()
     else:
-        db.session.commit()
+        # A confidential change is an archive change, whichever path it came by.
+        for client_id, names in sorted(secrets_changed.items()):
+            record_audit("archive.changed", target_type="client", target_id=client_id, actor=actor,
+                         now=now, detail="import:" + ",".join(sorted(names)))
+    record_audit("clients.import_previewed" if dry_run else "clients.imported", target_type="import",
+                 target_id=parsed.kind, actor=actor, now=now,
+                 detail=f"created={summary.created} updated={summary.updated} skipped={summary.skipped} "
+                        f"errors={summary.errors} warnings={len(summary.warnings)}")
+    db.session.commit()
     return summary
+
+
+def _serialise_imports() -> None:
+    """One import at a time: the second waits for the first to commit and then finds its contacts
+    (on SQLite the write lock, taken when the transaction begins, already does this)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK_KEY)))
 
 
 def _archive_of(client_id: int, loaded: dict[int, ClientConfidential]) -> ClientConfidential:
@@ -608,15 +698,16 @@ def _archive_of(client_id: int, loaded: dict[int, ClientConfidential]) -> Client
     return archive
 
 
-def _insert_new_clients(new_clients: list[_NewClient]) -> None:
-    """Clients, their contacts, confidential parts and search keys: one multi-row INSERT each.
+def _insert_new_clients(new_clients: list[_NewClient]) -> list[int]:
+    """Clients, their contacts, confidential parts and search keys: one multi-row INSERT each;
+    returns the new clients' ids.
 
     What the ORM would add on flush is filled in here: the sort key and the contact due date.
     """
     from crmweb.settings import rhythm_days
 
     if not new_clients:
-        return
+        return []
     db.session.flush()  # the ORM's pending changes first: the INSERTs below share its transaction
     rhythms = rhythm_days()
     for client in new_clients:
@@ -637,11 +728,13 @@ def _insert_new_clients(new_clients: list[_NewClient]) -> None:
     def keys():
         for client_id, client in zip(ids, new_clients, strict=True):
             contact_keys = [rules.ContactKeys(c.values["name"], c.values.get("mobile"), c.values.get("phone"),
-                                              c.values.get("email")) for c in client.contacts]
+                                              c.values.get("email"), c.values.get("other_phones"))
+                            for c in client.contacts]
             for key, weight in rules.search_keys(client.values["name"], client.values["kind"], contact_keys):
                 yield client_id, key, weight
 
     _insert_search_keys(keys())
+    return ids
 
 
 def _insert_with_ids(table: sa.Table, rows: list[dict]) -> list[int]:
@@ -698,9 +791,10 @@ def _reindex_many(clients: list[Client]) -> None:
     contacts: dict[int, list] = {client_id: [] for client_id in ids}
     for chunk in _chunks(ids):
         for row in db.session.execute(sa.select(Contact.client_id, Contact.name, Contact.mobile,
-                                                Contact.phone, Contact.email)
+                                                Contact.phone, Contact.email, Contact.other_phones)
                                       .where(Contact.client_id.in_(chunk))):
-            contacts[row.client_id].append(rules.ContactKeys(row.name, row.mobile, row.phone, row.email))
+            contacts[row.client_id].append(rules.ContactKeys(row.name, row.mobile, row.phone, row.email,
+                                                             row.other_phones))
     keys = []
     for client in clients:
         client.sort_key = rules.sort_key(client.name, client.kind)

@@ -5,7 +5,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from crmweb.auth.models import User
-from crmweb.auth.permissions import ARCHIVE_GRANT, CLIENTS_APPROVE_VIP, CLIENTS_VIEW, role_can
+from crmweb.auth.permissions import (
+    ARCHIVE_GRANT,
+    CLIENTS_APPROVE_VIP,
+    CLIENTS_EDIT_ANY,
+    CLIENTS_VIEW,
+    role_can,
+)
 from crmweb.clients import rules
 from crmweb.clients.models import ArchiveAccessRequest, Client, Contact
 from crmweb.extensions import db
@@ -49,7 +55,7 @@ def today_for(user: User, now: datetime, today: date) -> Today:
     zone = local_zone()
     result.overdue = [Overdue(client, (today - client.contact_due_at.astimezone(zone).date()).days)
                       for client in db.session.scalars(overdue.order_by(Client.contact_due_at).limit(LISTED))]
-    if user.role in rules.ARCHIVE_EDITOR_ROLES:
+    if role_can(user.role, CLIENTS_EDIT_ANY):
         result.all_overdue_count = db.session.scalar(
             sa.select(sa.func.count()).where(Client.contact_due_at < now))
     result.birthdays = upcoming_birthdays(user, today)

@@ -88,8 +88,7 @@ def test_android_vcard_21_with_quoted_printable(app, runner):
     owner = gen_user(app, "specialist", username="li.zhuanyuan")
     result = run_import(runner, "android_v21_qp.vcf", "--owner", "li.zhuanyuan")
     assert result.exit_code == 0, result.output
-    assert "新建 2 / 更新 0 / 跳过 0 / 错误 1" in result.output
-    assert "第 21 行：电话号码无效：12345" in result.output
+    assert "新建 3 / 更新 0 / 跳过 0 / 错误 0" in result.output
     zeng, company = contact_named(app, "曾小明")
     assert (company.name, company.kind, company.owner_id) == ("徐州华通机械有限公司", "company", owner.id)
     assert (zeng.mobile, zeng.phone, zeng.email, zeng.position) == (
@@ -98,6 +97,8 @@ def test_android_vcard_21_with_quoted_printable(app, runner):
     assert birthday == ("solar", 1980, 5, 6)
     shan, person = contact_named(app, "单丽华")
     assert (person.name, person.kind) == ("单丽华", "person")
+    zhang, _ = contact_named(app, "张三")  # 12345, the government hotline: kept as the service number
+    assert (zhang.mobile, zhang.phone) == (None, "12345")
 
 
 def test_iphone_vcard_30_and_android_vcard_40(app, runner):
@@ -128,10 +129,16 @@ def test_google_and_outlook_csv(app, runner):
 
 def test_gb18030_csv_with_confidential_columns_and_bad_rows(app, runner):
     result = run_import(runner, "clients_gb18030.csv")
-    assert "新建 2 / 更新 0 / 跳过 0 / 错误 4" in result.output
-    for line, reason in [(4, "电话号码无效"), (5, "生日日期无效"), (6, "无法识别的客户等级"),
-                         (8, "金额无法识别")]:
+    assert "新建 4 / 更新 0 / 跳过 0 / 错误 2" in result.output
+    for line, reason in [(6, "无法识别的客户等级"), (8, "金额无法识别")]:
         assert f"第 {line} 行：{reason}" in result.output
+    # The person is kept; the odd field is kept as written (or in the notes) and flagged.
+    assert "第 4 行（提醒）：电话号码无法规范化，已按原样保存，请核对：1390000" in result.output
+    assert "第 5 行（提醒）：生日日期无效：2/30，已记入备注。" in result.output
+    sun, _ = contact_named(app, "孙强")
+    assert (sun.mobile, sun.phone) == (None, "1390000")
+    zhou, _ = contact_named(app, "周涛")
+    assert zhou.birth_month is None and "生日：2/30" in zhou.notes
     zhao, company = contact_named(app, "赵磊")
     qian, same_company = contact_named(app, "钱芳")
     assert company.id == same_company.id and company.tier == "key"
@@ -140,7 +147,7 @@ def test_gb18030_csv_with_confidential_columns_and_bad_rows(app, runner):
         archive = db.session.get(ClientConfidential, company.id)
         assert (archive.banks, archive.monthly_average_purchase, archive.largest_purchase) == (
             "中国工商银行济南分行", Decimal("12000.00"), Decimal("58000.00"))
-    assert count(app, Client) == 1
+    assert count(app, Client) == 3
 
 
 def test_importing_again_updates_and_never_duplicates(app, runner):
@@ -169,10 +176,10 @@ def test_new_contacts_join_a_company_already_in_the_archive(app, runner, tmp_pat
     _, company = contact_named(app, "赵磊")
     more = tmp_path / "more.csv"
     more.write_text("客户名称,联系人,手机,往来银行\n"
-                    "济南齐鲁重工集团有限公司,孙强,13900007000,招商银行济南分行\n"
+                    "济南齐鲁重工集团有限公司,孙立强,13900007000,招商银行济南分行\n"
                     "潍坊新华印刷有限公司,李娜,13900007001,\n", encoding="utf-8")
     assert "新建 2 / 更新 0 / 跳过 0 / 错误 0" in run_import(runner, str(more)).output
-    sun, same_company = contact_named(app, "孙强")
+    sun, same_company = contact_named(app, "孙立强")
     assert same_company.id == company.id
     li, new_company = contact_named(app, "李娜")
     assert new_company.id > company.id
@@ -211,15 +218,15 @@ def test_another_owners_company_gets_no_contacts_from_my_import(app, client):
 
 def test_xlsx(app, runner):
     result = run_import(runner, "clients.xlsx")
-    assert "新建 1 / 更新 0 / 跳过 0 / 错误 1" in result.output
-    assert "第 3 行：邮箱格式不正确" in result.output
+    assert "新建 2 / 更新 0 / 跳过 0 / 错误 0" in result.output
+    assert "第 3 行（提醒）：邮箱格式不正确" in result.output
     huang, company = contact_named(app, "黄敏")
     assert huang.mobile == "+8613900002468" and company.staff_count == 320
 
 
 def test_dry_run_writes_nothing(app, runner):
     result = run_import(runner, "clients_gb18030.csv", "--dry-run")
-    assert "试运行" in result.output and "新建 2" in result.output
+    assert "试运行" in result.output and "新建 4" in result.output
     assert count(app, Client) == 0 and count(app, Contact) == 0
 
 
@@ -255,16 +262,16 @@ def test_web_import_previews_then_writes_on_confirmation(app, client):
                                content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "将新建 2，更新 0，跳过 0（无变化），错误 4" in page
-    assert "第 4 行：电话号码无效" in page and "往来银行" in page
+    assert "将新建 4，更新 0，跳过 0（无变化），错误 2，需核对 2" in page
+    assert "第 4 行：电话号码无法规范化" in page and "往来银行" in page
     assert "中国工商银行济南分行" not in page  # the preview names confidential columns, never values
     assert count(app, Client) == 0
     import_id = page.split('/clients/import/')[1].split('"')[0]
     response = client.post(f"/clients/import/{import_id}")
     assert response.status_code == 302
-    assert count(app, Client) == 1 and count(app, Contact) == 2
+    assert count(app, Client) == 3 and count(app, Contact) == 4
     with app.app_context():
-        assert db.session.scalar(sa.select(Client.owner_id)) == specialist.id
+        assert set(db.session.scalars(sa.select(Client.owner_id))) == {specialist.id}
     assert client.post(f"/clients/import/{import_id}").status_code == 404  # used up
 
 

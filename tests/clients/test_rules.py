@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from crmweb.auth.permissions import ARCHIVE_READ_ANY, CLIENTS_EDIT_ANY, CLIENTS_READ_ANY, role_can
 from crmweb.clients import rules
 from crmweb.clients.names import pinyin_forms
 
@@ -119,7 +120,8 @@ def test_the_calendar_month_is_shanghais():
     ("service", False, False, False), ("admin", False, False, False),
 ])
 def test_who_reads_the_confidential_sections(role, own, grant, expected):
-    assert rules.may_read_confidential(role, 5, 5 if own else 9, grant) is expected
+    reads_any = role_can(role, ARCHIVE_READ_ANY)
+    assert rules.may_read_confidential(reads_any, 5, 5 if own else 9, grant) is expected
 
 
 @pytest.mark.parametrize("role, own, expected", [
@@ -128,7 +130,46 @@ def test_who_reads_the_confidential_sections(role, own, grant, expected):
     ("service", False, False),
 ])
 def test_who_changes_an_archive(role, own, expected):
-    assert rules.may_edit_archive(role, 5, 5 if own else 9) is expected
+    assert rules.may_edit_archive(role_can(role, CLIENTS_EDIT_ANY), 5, 5 if own else 9) is expected
+
+
+@pytest.mark.parametrize("role, own, grant, expected", [
+    ("specialist", False, False, True), ("service", False, False, True), ("supervisor", False, False, True),
+    ("sales", True, False, True), ("sales", False, False, False), ("sales", False, True, True),
+    ("reception", False, False, False), ("admin", False, False, False),
+])
+def test_sales_see_contacts_and_timeline_of_their_own_clients_only(role, own, grant, expected):
+    reads_any = role_can(role, CLIENTS_READ_ANY)
+    assert rules.may_see_archive(reads_any, 5, 5 if own else 9, grant) is expected
+
+
+def test_vip_eligibility_is_shown_only_to_who_may_see_the_dealings():
+    assert rules.shown_vip_status("eligible", sees_dealings=False) == "none"
+    assert rules.shown_vip_status("eligible", sees_dealings=True) == "eligible"
+    assert rules.shown_vip_status("vip", sees_dealings=False) == "vip"
+
+
+@pytest.mark.parametrize("raw, number, normalised, mobile", [
+    ("138 1234 5678", "+8613812345678", True, True),
+    ("0516-83881234", "+8651683881234", True, False),        # a landline, +86 by default
+    ("00-1-212-555-7777", "+12125557777", True, False),      # abroad, by the country code
+    ("+44-555-555-5555", "+445555555555", True, False),
+    ("95338", "95338", True, False),                          # a service number, as dialled
+    ("400-812-3456", "4008123456", True, False),
+    ("p1234p5678w9", "p1234p5678w9", False, False),           # a dial string: kept as written
+    ("(111) 555-1212", "(111) 555-1212", False, False),       # no country: kept, flagged
+    ("9", "9", False, False),
+    ("+5555555", "+5555555", False, False),
+])
+def test_every_number_is_kept_normalised_where_it_can_be(raw, number, normalised, mobile):
+    found = rules.read_phone(raw)
+    assert (found.number, found.normalised, found.mobile) == (number, normalised, mobile)
+    assert rules.phone_is_normalised(found.number) is normalised
+
+
+def test_a_number_abroad_typed_as_a_mobile_is_the_mobile():
+    assert rules.read_phone("+49 1512 3456789", typed_mobile=True).mobile
+    assert not rules.read_phone("+49 1512 3456789").mobile
 
 
 def test_prospects_are_due_a_week_and_customers_a_month_after_the_last_contact():
