@@ -1,6 +1,4 @@
 """Sign in, sign out, one's own password, the interface language."""
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -10,17 +8,13 @@ from crmweb.auth.forms import ChangePasswordForm, LoginForm
 from crmweb.auth.permissions import login_required_only, public
 from crmweb.extensions import db
 from crmweb.htmx import render
+from crmweb.redirects import local_target
 from crmweb.timeutil import utcnow
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: `next` must never send a user to another host."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//") and "\\" not in target:
-            return target
-    return url_for("dashboard.index")
+    return local_target(target, url_for("dashboard.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

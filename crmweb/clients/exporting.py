@@ -76,7 +76,10 @@ def to_xlsx(clients, archives) -> bytes:
 
 
 def _escape(text: str) -> str:
-    return (text or "").replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
+    """RFC 6350 text: a line break of any kind (CR too) becomes \\n, so a value cannot start a
+    property of its own."""
+    text = (text or "").replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
 
 
 def to_vcard(clients) -> bytes:
@@ -91,11 +94,12 @@ def to_vcard(clients) -> bytes:
             if contact.position:
                 lines.append(f"TITLE:{_escape(contact.position)}")
             if contact.mobile:
-                lines.append(f"TEL;TYPE=CELL:{contact.mobile}")
-            if contact.phone:
-                lines.append(f"TEL;TYPE=WORK:{contact.phone}")
+                lines.append(f"TEL;TYPE=CELL:{_escape(contact.mobile)}")
+            for number in [contact.phone, *(contact.other_phones or "").splitlines()]:
+                if number:
+                    lines.append(f"TEL;TYPE=VOICE:{_escape(number)}")
             if contact.email:
-                lines.append(f"EMAIL;TYPE=INTERNET:{contact.email}")
+                lines.append(f"EMAIL;TYPE=INTERNET:{_escape(contact.email)}")
             if contact.birthday_calendar == "solar" and contact.birth_month and contact.birth_day:
                 year = f"{contact.birth_year:04d}" if contact.birth_year else "--"
                 lines.append(f"BDAY:{year}{contact.birth_month:02d}{contact.birth_day:02d}")

@@ -31,6 +31,7 @@ from crmweb.errors import DomainError
 from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request, render
 from crmweb.ids import whole_number
+from crmweb.redirects import local_target
 from crmweb.timeutil import local_zone, utcnow
 
 PAGE_SIZE = 20
@@ -505,8 +506,7 @@ def bulk():
     flash(_("已处理 %(done)s 个客户。", done=done) if not refused else
           _("已处理 %(done)s 个客户，%(refused)s 个客户您无权修改，未处理。", done=done, refused=refused),
           "success" if not refused else "warning")
-    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/clients")
-                    else url_for("clients.index"))
+    return redirect(local_target(request.form.get("back"), url_for("clients.index"), prefix="/clients"))
 
 
 @bp.route("/clients/settings", methods=["GET", "POST"])

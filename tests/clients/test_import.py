@@ -402,3 +402,24 @@ def test_two_imports_at_once_each_get_their_own_client_ids(app, database_url):
         mismatched = db.session.scalar(sa.select(sa.func.count()).select_from(Contact).join(Client).where(
             sa.func.substr(Client.name, 1, 1) != sa.func.substr(Contact.name, 4, 1)))
     assert mismatched == 0  # every contact sits under its own file's company
+
+
+def test_the_same_file_imported_twice_at_once_creates_each_person_once(app, database_url):
+    """The same mobile updates, never duplicates, when two imports of one file overlap."""
+    import multiprocessing
+
+    text = "客户名称,联系人,手机\n" + "".join(
+        f"丙测试{n % 50:03d}有限公司,联系人{n},139{30_000 + n:08d}\n" for n in range(400))
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    workers = [context.Process(target=import_in_a_process, args=(database_url, text, results))
+               for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    outcomes = sorted(results.get(timeout=120) for _ in workers)
+    for worker in workers:
+        worker.join(timeout=30)
+    assert all(code == 0 for code, _ in outcomes), outcomes
+    assert (count(app, Client), count(app, Contact)) == (50, 400)
+    # One of them created everybody; the other found them all and had nothing to change.
+    assert sorted("新建 400" in output for _, output in outcomes) == [False, True]
