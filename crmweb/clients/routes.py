@@ -26,7 +26,7 @@ from crmweb.auth.permissions import (
 )
 from crmweb.clients import bp, forms, labels, rules, services
 from crmweb.clients.models import ArchiveAccessRequest, ClientImport, Contact
-from crmweb.clients.sections import SECTIONS
+from crmweb.clients.sections import SECTIONS, contact_version
 from crmweb.errors import DomainError
 from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request, render
@@ -119,7 +119,7 @@ def _detail_context(client, **extra):
         labels=labels, interaction_form=_interaction_form(client), event_form=forms.EventForm(),
         contact_form=forms.ContactForm(), reason_form=forms.ReasonForm(),
         tier_form=forms.TierForm(tier=client.tier), owner_form=_owner_form(client),
-        labels_form=_labels_form(client), editing=None, section_form=None)
+        labels_form=_labels_form(client), editing=None, section_form=None, version=None, conflict=None)
     context.update(extra)
     return context
 
@@ -162,19 +162,23 @@ def _section_or_404(name):
     return section
 
 
-def _render_section(client, section, form=None, status_code=200):
+def _render_section(client, section, form=None, status_code=200, conflict=None):
     now = utcnow()
     services.require_archive(current_user, client, now)
     may_read = services.can_read_confidential(current_user, client, now)
     source = client
     if section.confidential:
         source = services.read_confidential(current_user, client, now)
-    context = dict(client=client, section=section, source=source, section_form=form,
-                   editing=section.name if form else None, may_read=may_read,
-                   may_edit=services.can_edit(current_user, client), reason_form=forms.ReasonForm())
+    # The version the form was opened on travels with it; after a conflict, the one now stored.
+    version = section.version(source) if form is None or conflict or request.method == "GET" \
+        else request.form.get("version", "")
+    editing = dict(editing=section.name if form else None, section_form=form, version=version,
+                   conflict=conflict)
+    context = dict(client=client, section=section, source=source, may_read=may_read,
+                   may_edit=services.can_edit(current_user, client), reason_form=forms.ReasonForm(),
+                   **editing)
     if not is_fragment_request():
-        return render("clients/detail.html", status_code=status_code,
-                      **_detail_context(client, editing=context["editing"], section_form=form))
+        return render("clients/detail.html", status_code=status_code, **_detail_context(client, **editing))
     return render("clients/detail.html", "clients/_section.html", status_code=status_code, **context)
 
 
@@ -204,7 +208,12 @@ def save_section(client_id, name):
     form = section.form()
     if not form.validate_on_submit():
         return _render_section(client, section, form, status_code=422)
-    changed = services.update_fields(current_user, client, form.values(), section.confidential, utcnow())
+    try:
+        changed = services.save_section(current_user, client, section, form.values(),
+                                        request.form.get("version"), utcnow())
+    except services.EditConflict as conflict:
+        db.session.rollback()
+        return _render_section(client, section, form, status_code=409, conflict=conflict)
     if changed:
         flash(_("已保存“%(section)s”。", section=section.title), "success")
     if not is_fragment_request():
@@ -226,7 +235,14 @@ def save_contact(client_id, contact_id=None):
     if not form.validate_on_submit():
         return render("clients/detail.html", status_code=422,
                       **_detail_context(client, contact_form=form, contact_editing=contact_id or "new"))
-    services.save_contact(current_user, client, contact, form.values(), utcnow())
+    try:
+        services.save_contact(current_user, client, contact, form.values(), utcnow(),
+                              request.form.get("version"))
+    except services.EditConflict as conflict:
+        db.session.rollback()
+        return render("clients/detail.html", status_code=409, **_detail_context(
+            client, contact_form=form, contact_editing=contact_id, conflict=conflict,
+            version=contact_version(db.session.get(Contact, contact_id))))
     flash(_("已保存联系人 %(name)s。", name=form.name.data), "success")
     return redirect(url_for("clients.detail", client_id=client.id, _anchor="contacts"))
 
@@ -240,7 +256,8 @@ def edit_contact(client_id, contact_id):
     if contact is None or contact.client_id != client.id:
         abort(404)
     return render("clients/detail.html", **_detail_context(
-        client, contact_form=forms.ContactForm(obj=contact), contact_editing=contact.id))
+        client, contact_form=forms.ContactForm(obj=contact), contact_editing=contact.id,
+        version=contact_version(contact)))
 
 
 @bp.route("/clients/<int:client_id>/interactions", methods=["POST"])

@@ -1,4 +1,5 @@
 """The sections of a client's page (客户状况记录表), each edited in place on its own."""
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,11 +21,29 @@ class Section:
     def applies_to(self, client) -> bool:
         return client.tier == "key" or not self.key_clients_only
 
+    def field_names(self) -> list[str]:
+        return [name for name in self.form(meta={"csrf": False}, formdata=None)._fields]
+
+    def version(self, source) -> str:
+        return fingerprint(source, self.field_names())
+
     def rows(self, source) -> list[tuple[str, str]]:
         """(label, shown value) for each field of the section, read from `source`."""
         form = self.form(meta={"csrf": False}, formdata=None)
         return [(str(field.label.text), display(field, getattr(source, name)))
                 for name, field in form._fields.items()]
+
+
+def fingerprint(source, names) -> str:
+    """A version of stored values, for a form to carry: a save made on an older one would
+    silently undo somebody else's change."""
+    values = repr([getattr(source, name) for name in names])
+    return hashlib.sha256(values.encode()).hexdigest()[:16]
+
+
+def contact_version(contact) -> str:
+    return fingerprint(contact, [name for name in forms.ContactForm(meta={"csrf": False}, formdata=None)
+                                 ._fields])
 
 
 def display(field, value) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from crmweb import pagination
 from crmweb.auth.audit import record_audit
-from crmweb.auth.models import User
+from crmweb.auth.models import AuditEvent, User
 from crmweb.auth.permissions import (
     ARCHIVE_READ_ANY,
     CLIENTS_APPROVE_VIP,
@@ -275,6 +275,46 @@ def create_client(actor: User, values: dict, now: datetime) -> Client:
     return client
 
 
+def _lock_and_reload(row) -> None:
+    """Writers of one row wait for each other here, then see what the other one saved (SQLite:
+    the write lock is already held)."""
+    model = type(row)
+    db.session.execute(sa.select(model.id).where(model.id == row.id).with_for_update())
+    db.session.refresh(row)
+
+
+class EditConflict(DomainError):
+    """Somebody saved the same section since the person opened it."""
+    status_code = 409
+
+    def __init__(self, message: str, source, changed_by: str | None, changed_at: datetime | None):
+        super().__init__(message)
+        self.source, self.changed_by, self.changed_at = source, changed_by, changed_at
+
+
+def save_section(actor: User, client: Client, section, values: dict, seen_version: str | None,
+                 now: datetime) -> list[str]:
+    """Save one section unless it changed since `seen_version` was shown (EditConflict, 409)."""
+    require_edit(actor, client)
+    _lock_and_reload(client)
+    source = client
+    if section.confidential:
+        source = _confidential_row(client)
+        if sa.inspect(source).persistent:
+            db.session.refresh(source)
+    if seen_version and seen_version != section.version(source):
+        last = db.session.execute(
+            sa.select(sa.func.coalesce(User.display_name, AuditEvent.actor_name).label("actor_name"),
+                      AuditEvent.at)
+            .outerjoin(User, User.id == AuditEvent.actor_id)
+            .where(AuditEvent.target_type == "client", AuditEvent.target_id == str(client.id),
+                   AuditEvent.action.in_(("client.changed", "archive.changed")))
+            .order_by(AuditEvent.id.desc()).limit(1)).first()
+        raise EditConflict(_("保存未完成：您打开这一栏之后，别人已修改了它。"), source,
+                           last.actor_name if last else None, last.at if last else None)
+    return update_fields(actor, client, values, section.confidential, now)
+
+
 def update_fields(actor: User, client: Client, values: dict, confidential: bool, now: datetime) -> list[str]:
     """Change one section; returns the names of the fields that changed (never their values)."""
     require_edit(actor, client)
@@ -298,8 +338,16 @@ def update_fields(actor: User, client: Client, values: dict, confidential: bool,
 
 
 def save_contact(actor: User, client: Client, contact: Contact | None, values: dict,
-                 now: datetime) -> Contact:
+                 now: datetime, seen_version: str | None = None) -> Contact:
+    """Add a contact, or change one unless it changed since `seen_version` (EditConflict)."""
+    from crmweb.clients.sections import contact_version
+
     require_edit(actor, client)
+    if contact is not None and seen_version:
+        _lock_and_reload(contact)
+        if contact_version(contact) != seen_version:
+            raise EditConflict(_("保存未完成：您打开这张联系人卡片之后，别人已修改了它。"), contact,
+                               None, None)
     if contact is None:
         contact = Contact(client_id=client.id, created_at=now)
         db.session.add(contact)
