@@ -54,6 +54,8 @@ def load_config() -> dict:
         "WTF_CSRF_SSL_STRICT": True,
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),
         "LOGIN_FAILURE_WINDOW": _minutes("LOGIN_FAILURE_WINDOW_MINUTES", 15),
+        # How long a one-time link to set one's password works.
+        "PASSWORD_LINK_LIFETIME": _minutes("PASSWORD_LINK_MINUTES", 24 * 60),
         "PAGE_SIZE": 50,
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),
         # argon2id cost; tests lower it to keep the suite fast.

@@ -12,6 +12,7 @@ ITEMS = [
     ("kb.index", _l("知识库")),
     ("clients.archive_settings", _l("档案设置")),
     ("admin.users", _l("用户管理")),
+    ("admin.account_requests", _l("账号确认")),
     ("admin.audit_log", _l("审计日志")),
 ]
 

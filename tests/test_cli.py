@@ -22,7 +22,10 @@ def test_users_create_refuses_an_unknown_role_and_a_short_password(app, runner):
     assert result.exit_code != 0
     result = runner.invoke(args=["users", "create", "--username", "shorty", "--role", "sales",
                                  "--password-stdin"], input="short\n")
-    assert result.exit_code != 0 and "至少需要 10 个字符" in result.output
+    assert result.exit_code != 0 and "至少需要 12 个字符" in result.output
+    result = runner.invoke(args=["users", "create", "--username", "weak", "--role", "director",
+                                 "--password-stdin"], input="qwertyuiop123\n")
+    assert result.exit_code != 0 and "太容易猜到" in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 

@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, PasswordField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from crmweb.auth.forms import check_new_password
 from crmweb.auth.permissions import ROLES
 from crmweb.forms import Form
 
@@ -20,11 +19,10 @@ class NewUserForm(Form):
                                                        Length(max=64)])
     role = SelectField(_l("角色"), choices=_role_choices,
                        validate_choice=True)
-    password = PasswordField(_l("初始密码"), validators=[DataRequired(_l("请输入初始密码。")),
-                                                       Length(max=256)])
 
-    def validate_password(self, field):
-        check_new_password(field.data, self.username.data or "")
+
+class ConfirmForm(Form):
+    """Only the CSRF token: a director's confirmation is a button."""
 
 
 class RoleForm(Form):

@@ -2,15 +2,15 @@
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from crmweb.admin import bp
-from crmweb.admin.forms import AuditFilterForm, NewUserForm, RoleForm
+from crmweb.admin.forms import AuditFilterForm, ConfirmForm, NewUserForm, RoleForm
 from crmweb.auth import services
-from crmweb.auth.models import AuditEvent, User
-from crmweb.auth.permissions import ADMIN_AUDIT, ADMIN_USERS, require
+from crmweb.auth.models import AccountRequest, AuditEvent, User
+from crmweb.auth.permissions import ADMIN_AUDIT, ADMIN_USERS, ROLES, USERS_CONFIRM, require
 from crmweb.errors import DomainError
 from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request, render
@@ -28,31 +28,39 @@ def index():
     return redirect(url_for("admin.users"))
 
 
+def _users_page(form=None, status_code=200, **shown):
+    users = _users()
+    return render("admin/users.html", form=form or NewUserForm(), users=users,
+                  pending=services.pending_request_for(u.id for u in users), status_code=status_code,
+                  **shown)
+
+
 @bp.route("/users", methods=["GET", "POST"])
 @require(ADMIN_USERS)
 def users():
     form = NewUserForm()
     if form.validate_on_submit():
-        user = services.create_user(current_user, form.username.data, form.display_name.data,
-                                    form.role.data, form.password.data, utcnow())
-        flash(_("已创建用户 %(username)s，首次登录时需修改密码。", username=user.username), "success")
-        return redirect(url_for("admin.users"))
+        user, token = services.create_account(current_user, form.username.data, form.display_name.data,
+                                              form.role.data, utcnow())
+        if token is None:
+            flash(_("已创建用户 %(username)s，等待总经理确认后启用。", username=user.username), "success")
+            return redirect(url_for("admin.users"))
+        # The link is shown in this one response only (a flash would keep it in the cookie).
+        return _users_page(link_user=user, link=_link_url(token))
     status = 422 if request.method == "POST" else 200
-    return render("admin/users.html", form=form, users=_users(),
-                  status_code=status)
+    return _users_page(form, status)
 
 
-def _user_row(user: User, temporary_password: str | None = None):
-    return render("admin/users.html", "admin/_user_row.html", user=user, form=NewUserForm(),
-                  users=_users(), temporary_password=temporary_password)
+def _link_url(token: str | None) -> str | None:
+    return url_for("auth.set_password", token=token, _external=True) if token else None
 
 
-def _after_row_change(user: User, temporary_password: str | None = None):
+def _after_row_change(user: User, link: str | None = None):
     if is_fragment_request():
-        return _user_row(user, temporary_password)
-    if temporary_password:
-        flash(_("%(username)s 的临时密码：%(password)s（只显示这一次）",
-                username=user.username, password=temporary_password), "success")
+        return render("admin/users.html", "admin/_user_row.html", user=user, form=NewUserForm(),
+                      users=_users(), pending=services.pending_request_for([user.id]), row_link=link)
+    if link:
+        return _users_page(link_user=user, link=link)
     return redirect(url_for("admin.users"))
 
 
@@ -80,8 +88,11 @@ def enable_user(user_id):
 @require(ADMIN_USERS)
 def reset_password(user_id):
     user = db.get_or_404(User, user_id)
-    temporary = services.reset_password(current_user, user, utcnow())
-    return _after_row_change(user, temporary)
+    token = services.reset_password(current_user, user, utcnow())
+    flash(_("已重置 %(name)s 的密码，请把一次性链接交给本人。", name=user.display_name) if token else
+          _("重置 %(name)s 的密码须经总经理确认，确认后由总经理把链接交给本人。", name=user.display_name),
+          "success")
+    return _after_row_change(user, _link_url(token))
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
@@ -91,10 +102,38 @@ def change_role(user_id):
     form = RoleForm()
     if not form.validate_on_submit():
         raise DomainError(_("请选择有效的角色。"), status_code=422)
-    services.change_role(current_user, user, form.role.data, utcnow())
-    flash(_("已将 %(username)s 的角色改为 %(role)s。", username=user.username,
-            role=form.role.data), "success")
+    if services.change_role(current_user, user, form.role.data, utcnow()):
+        flash(_("已将 %(username)s 的角色改为 %(role)s。", username=user.username,
+                role=ROLES[form.role.data]), "success")
+    else:
+        flash(_("将 %(username)s 改为 %(role)s 须经总经理确认。", username=user.username,
+                role=ROLES[form.role.data]), "success")
     return _after_row_change(user)
+
+
+@bp.route("/account-requests")
+@require(USERS_CONFIRM)
+def account_requests():
+    """For directors: administrators' changes that would give someone every archive."""
+    return render("admin/account_requests.html", requests=services.pending_account_requests(),
+                  form=ConfirmForm())
+
+
+@bp.route("/account-requests/<int:request_id>/<decision>", methods=["POST"])
+@require(USERS_CONFIRM)
+def decide_account_request(request_id, decision):
+    if decision not in ("confirm", "refuse"):
+        abort(404)
+    account_request = db.get_or_404(AccountRequest, request_id)
+    if not ConfirmForm().validate_on_submit():
+        raise DomainError(_("请求无效，请刷新页面后重试。"), status_code=422)
+    token = services.decide_account_request(current_user, account_request, decision == "confirm",
+                                            utcnow())
+    if token is None:
+        flash(_("已拒绝。"), "success")
+        return redirect(url_for("admin.account_requests"))
+    return render("admin/account_requests.html", requests=services.pending_account_requests(),
+                  form=ConfirmForm(), link_user=account_request.user, link=_link_url(token))
 
 
 @bp.route("/audit")

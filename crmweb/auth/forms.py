@@ -8,6 +8,7 @@ from crmweb.forms import Form
 PASSWORD_PROBLEM_MESSAGES = {
     "too_short": _l("密码至少需要 %(n)s 个字符。", n=MIN_PASSWORD_LENGTH),
     "contains_username": _l("密码不能包含用户名。"),
+    "too_guessable": _l("这个密码太常见或太容易猜到，请换一个：几个不相关的词连在一起就很好记，也很难猜。"),
 }
 
 
@@ -26,6 +27,25 @@ class LoginForm(Form):
 class ChangePasswordForm(Form):
     current_password = PasswordField(_l("当前密码"),
                                      validators=[DataRequired(_l("请输入当前密码。"))])
+    new_password = PasswordField(_l("新密码"), validators=[DataRequired(_l("请输入新密码。")),
+                                                         Length(max=256)])
+    confirm_password = PasswordField(_l("确认新密码"), validators=[
+        DataRequired(_l("请再次输入新密码。")),
+        EqualTo("new_password", _l("两次输入的新密码不一致。"))])
+
+    def __init__(self, username: str, **kwargs):
+        super().__init__(**kwargs)
+        self._username = username
+
+    def validate_new_password(self, field):
+        if field.data == self.current_password.data:
+            raise ValidationError(_l("新密码不能与当前密码相同。"))
+        check_new_password(field.data, self._username)
+
+
+class SetPasswordForm(Form):
+    """From a one-time link: the person chooses their own password."""
+
     new_password = PasswordField(_l("新密码"), validators=[DataRequired(_l("请输入新密码。")),
                                                          Length(max=256)])
     confirm_password = PasswordField(_l("确认新密码"), validators=[

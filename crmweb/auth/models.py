@@ -31,6 +31,42 @@ class User(UserMixin, db.Model):
         return f"<User {self.username} {self.role}>"
 
 
+class AccountRequest(db.Model):
+    """An administrator's change that gives someone archive-wide rights (a director or manager
+    account created, a role raised to one, such a password reset): it waits for a director."""
+
+    __tablename__ = "account_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))  # create | promote | reset
+    role: Mapped[str] = mapped_column(sa.String(20))  # the role the account will have
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending", index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+
+
+class PasswordLink(db.Model):
+    """A one-time link with which a person sets their own password: nobody else learns it."""
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
 class UserSession(db.Model):
     """One signed-in browser. Ending the row makes its cookie worthless."""
 

@@ -22,6 +22,7 @@ ROLES = {
 DASHBOARD_VIEW = "dashboard.view"
 ADMIN_USERS = "admin.users"
 ADMIN_AUDIT = "admin.audit"
+USERS_CONFIRM = "users.confirm"        # confirm an administrator's change that gives archive-wide rights
 CLIENTS_VIEW = "clients.view"          # list and search; their own clients' archives
 CLIENTS_READ_ANY = "clients.read_any"  # every client's basics, contacts and timeline, not its secrets
 ARCHIVE_READ_ANY = "archive.read_any"  # every client's confidential sections
@@ -50,7 +51,7 @@ _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
     ARCHIVE_GRANT, SETTINGS_BUSINESS, KB_SYNONYMS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "director": frozenset(_MANAGEMENT),
+    "director": frozenset(_MANAGEMENT | {USERS_CONFIRM}),
     "manager": frozenset(_MANAGEMENT),
     "supervisor": frozenset(_ARCHIVE_KEEPERS | _KB_EDITORS | {
         CLIENTS_READ_ANY, CLIENTS_EDIT_ANY, CLIENTS_SET_TIER, CLIENTS_IMPORT}),

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from crmweb.auth import bp, services
-from crmweb.auth.forms import ChangePasswordForm, LoginForm
+from crmweb.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from crmweb.auth.permissions import login_required_only, public
 from crmweb.extensions import db
 from crmweb.htmx import render
@@ -81,3 +81,18 @@ def set_language():
             current_user.locale = language
             db.session.commit()
     return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/password/set/<token>", methods=["GET", "POST"])
+@public
+def set_password(token):
+    """The one-time link an administrator or a director hands over: the person alone sets the
+    password. A guessed, used or expired link says only that it does not work."""
+    link = services.password_link(token[:100], utcnow())
+    form = SetPasswordForm(username=link.user.username)
+    if form.validate_on_submit():
+        services.set_password_by_link(token[:100], form.new_password.data, utcnow())
+        flash(_("密码已设置，请用新密码登录。"), "success")
+        return redirect(url_for("auth.login"))
+    status = 422 if request.method == "POST" else 200
+    return render("auth/set_password.html", form=form, user=link.user, status_code=status)

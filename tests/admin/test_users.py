@@ -8,8 +8,8 @@ from crmweb.extensions import db
 from tests.auth.test_login import audit_actions
 from tests.conftest import log_in
 
-NEW_USER = {"username": "Chen.Zhuanyuan", "display_name": "陈专员", "role": "specialist",
-            "password": "first-password-1"}
+NEW_USER = {"username": "Chen.Zhuanyuan", "display_name": "陈专员", "role": "specialist"}
+NEW_PASSWORD = "tea-cup-train-sky-2026"
 
 
 def get_user(app, username):
@@ -19,25 +19,37 @@ def get_user(app, username):
         return user
 
 
-def test_admin_creates_a_user_who_must_change_the_password(app, client, login_as):
+def link_in(page: str) -> str:
+    return page.split("<code>")[1].split("</code>")[0].split("localhost", 1)[1]
+
+
+def set_password(app, link: str, password: str = NEW_PASSWORD):
+    person = app.test_client()
+    assert person.get(link).status_code == 200
+    return person.post(link, data={"new_password": password, "confirm_password": password})
+
+
+def test_admin_creates_a_user_who_sets_their_own_password_by_a_one_time_link(app, client, login_as):
     login_as("admin")
-    response = client.post("/admin/users", data=NEW_USER)
-    assert response.status_code == 302
+    response = client.post("/admin/users", data={**NEW_USER, "password": "admin-knows-this-1"})
+    assert response.status_code == 200
     user = get_user(app, "chen.zhuanyuan")
-    assert user.role == "specialist" and user.must_change_password
+    assert user.role == "specialist" and user.active
     assert "user.created" in audit_actions(app, target_id="chen.zhuanyuan")
-    newcomer = app.test_client()
-    assert log_in(newcomer, "chen.zhuanyuan", "first-password-1").status_code == 302
-    assert newcomer.get("/").location == "/account/password"
+    link = link_in(response.get_data(as_text=True))
+    assert log_in(app.test_client(), "chen.zhuanyuan", "admin-knows-this-1").status_code == 401
+    assert set_password(app, link).status_code == 302
+    assert log_in(app.test_client(), "chen.zhuanyuan", NEW_PASSWORD).status_code == 302
+    assert app.test_client().get(link).status_code == 404  # used up
 
 
 def test_invalid_new_user_gets_422_with_messages_and_nothing_written(app, client, login_as):
     login_as("admin")
     response = client.post("/admin/users", data={"username": "有 空格", "display_name": "",
-                                                 "role": "overlord", "password": "short"})
+                                                 "role": "overlord"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "用户名只能包含" in page and "请输入姓名" in page and "至少需要 10 个字符" in page
+    assert "用户名只能包含" in page and "请输入姓名" in page
     assert "不是有效的选择" in page
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
@@ -70,22 +82,23 @@ def test_admin_cannot_disable_themselves(app, client, login_as):
     assert get_user(app, admin.username).active
 
 
-def test_reset_password_shows_a_one_time_password_that_works(app, hx_client, login_as):
+def test_reset_password_gives_a_one_time_link_and_the_old_password_stops(app, hx_client, login_as):
     login_as("admin", on=hx_client)
-    target = login_as("service", on=app.test_client())
+    target_client = app.test_client()
+    target = login_as("service", on=target_client)
     page = hx_client.post(f"/admin/users/{target.id}/reset-password").get_data(as_text=True)
-    temporary = page.split("<code>")[1].split("</code>")[0]
-    fresh = app.test_client()
-    assert log_in(fresh, target.username, temporary).status_code == 302
-    assert fresh.get("/").location == "/account/password"
+    assert target_client.get("/").status_code == 302  # signed out everywhere
+    assert log_in(app.test_client(), target.username).status_code == 401
+    assert set_password(app, link_in(page)).status_code == 302
+    assert log_in(app.test_client(), target.username, NEW_PASSWORD).status_code == 302
 
 
 def test_change_role_ends_the_users_sessions(app, client, login_as):
     login_as("admin")
     target_client = app.test_client()
     target = login_as("sales", on=target_client)
-    assert client.post(f"/admin/users/{target.id}/role", data={"role": "manager"}).status_code == 302
-    assert get_user(app, target.username).role == "manager"
+    assert client.post(f"/admin/users/{target.id}/role", data={"role": "specialist"}).status_code == 302
+    assert get_user(app, target.username).role == "specialist"
     assert target_client.get("/").status_code == 302
 
 

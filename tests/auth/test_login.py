@@ -187,7 +187,14 @@ def test_reset_password_must_be_changed_before_anything_else(app, client):
     assert response.status_code == 302 and response.location == "/account/password"
     response = client.post("/account/password", data={
         "current_password": TEST_PASSWORD, "new_password": "short", "confirm_password": "short"})
-    assert response.status_code == 422 and "至少需要 10 个字符" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "至少需要 12 个字符" in response.get_data(as_text=True)
+    response = client.post("/account/password", data={
+        "current_password": TEST_PASSWORD, "new_password": TEST_PASSWORD, "confirm_password": TEST_PASSWORD})
+    assert response.status_code == 422 and "不能与当前密码相同" in response.get_data(as_text=True)
+    response = client.post("/account/password", data={
+        "current_password": TEST_PASSWORD, "new_password": "password123456",
+        "confirm_password": "password123456"})
+    assert response.status_code == 422 and "太常见或太容易猜到" in response.get_data(as_text=True)
     response = client.post("/account/password", data={
         "current_password": TEST_PASSWORD, "new_password": "a-new-long-secret",
         "confirm_password": "a-new-long-secret"})
