@@ -233,16 +233,17 @@ def save_contact(client_id, contact_id=None):
             abort(404)
     form = forms.ContactForm()
     if not form.validate_on_submit():
-        return render("clients/detail.html", status_code=422,
-                      **_detail_context(client, contact_form=form, contact_editing=contact_id or "new"))
+        return render("clients/detail.html", status_code=422, **_detail_context(
+            client, contact_form=form, contact_editing=contact_id or "new",
+            contact_seen=request.form.get("version")))
     try:
         services.save_contact(current_user, client, contact, form.values(), utcnow(),
                               request.form.get("version"))
     except services.EditConflict as conflict:
         db.session.rollback()
         return render("clients/detail.html", status_code=409, **_detail_context(
-            client, contact_form=form, contact_editing=contact_id, conflict=conflict,
-            version=contact_version(db.session.get(Contact, contact_id))))
+            client, contact_form=form, contact_editing=contact_id, contact_conflict=conflict,
+            contact_seen=contact_version(db.session.get(Contact, contact_id))))
     flash(_("已保存联系人 %(name)s。", name=form.name.data), "success")
     return redirect(url_for("clients.detail", client_id=client.id, _anchor="contacts"))
 
@@ -257,7 +258,7 @@ def edit_contact(client_id, contact_id):
         abort(404)
     return render("clients/detail.html", **_detail_context(
         client, contact_form=forms.ContactForm(obj=contact), contact_editing=contact.id,
-        version=contact_version(contact)))
+        contact_seen=contact_version(contact)))
 
 
 @bp.route("/clients/<int:client_id>/interactions", methods=["POST"])
