@@ -85,11 +85,13 @@ def _row_texts() -> dict:
 @bp.route("/clients/new", methods=["GET", "POST"])
 @require(CLIENTS_CREATE)
 def new():
-    form = forms.NewClientForm()
+    # Only a supervisor or above grades a client: the others' form has no tier, and their new
+    # clients start as general clients.
+    grades = role_can(current_user.role, CLIENTS_SET_TIER)
+    form = forms.NewClientForm() if grades else forms.BasicsForm()
     if form.validate_on_submit():
         values = form.values()
-        if not role_can(current_user.role, CLIENTS_SET_TIER):
-            values["tier"] = "general"  # only a supervisor or above grades a client
+        values.setdefault("tier", "general")
         client = services.create_client(current_user, values, utcnow())
         flash(_("已建立客户档案：%(name)s", name=client.name), "success")
         return redirect(url_for("clients.detail", client_id=client.id))
