@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from html import unescape
 
 import sqlalchemy as sa
 
@@ -30,7 +31,9 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def plain_text(html: str) -> str:
-    return re.sub(r"\s+", " ", _TAG.sub(" ", html or "")).strip()
+    """The words of sanitised HTML: tags dropped and entities (&lt; &amp; &#34;) read back, so
+    that a snippet escaped once on the page shows them as the characters they are."""
+    return re.sub(r"\s+", " ", unescape(_TAG.sub(" ", html or ""))).strip()
 
 
 def _field_texts(article: Article) -> dict[str, str]:

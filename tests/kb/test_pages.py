@@ -211,3 +211,14 @@ def test_term_statistics_follow_every_publish_edit_and_archive(app, client, kb):
         counted = dict(db.session.execute(sa.select(Posting.term, sa.func.count())
                                           .group_by(Posting.term)).all())
     assert kept == counted
+
+
+def test_snippets_show_characters_not_entities(app, client, kb):
+    with app.app_context():
+        services.import_articles([json.dumps({
+            "ref": "r9", "title": "报修单里的符号", "category": "售后维修", "tags": ["报修"],
+            "body": '报修时型号写作 "A<B" & C，不要写错。'}, ensure_ascii=False)], utcnow())
+    signed_in(app, client, "service")
+    page = client.get("/kb?q=报修单").get_data(as_text=True)
+    assert "&amp;lt;" not in page and "&amp;amp;" not in page and "&amp;#34;" not in page
+    assert "A&lt;B" in page and "&amp; C" in page
