@@ -164,7 +164,7 @@ def log_search(user, query: str, results: int, now: datetime) -> int | None:
     from crmweb.database import side_write
 
     query = text.normalise(query).strip()[:200]
-    if not query:
+    if not query or text.is_composing(query):
         return None
     with side_write() as session:
         last = session.scalar(sa.select(SearchLog).where(SearchLog.user_id == user.id)

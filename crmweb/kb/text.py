@@ -103,6 +103,15 @@ def synonym_map(groups: list[list[str]]) -> dict[str, set[str]]:
 
 
 
+# What a pinyin input method shows while a word is being composed: syllables joined by ' ("bao'xiu").
+_COMPOSING = re.compile(r"[a-z]+(?:'[a-z]+)+")
+
+
+def is_composing(query: str) -> bool:
+    """Whether the query is an input method's unfinished composition, not words anybody meant."""
+    return bool(_COMPOSING.search(query.lower()))
+
+
 def highlight(original: str, words: list[str]):
     """`original` as safe HTML with every occurrence of `words` (normalised) in <mark>."""
     from markupsafe import Markup, escape

@@ -17,4 +17,19 @@
   document.addEventListener("htmx:sendError", function () {
     showError(document.body.dataset.networkMessage);
   });
+  // While a pinyin input method composes a word the field holds letters such as "bao'xiu":
+  // nothing is searched for them; the finished word is searched when the composition ends.
+  document.addEventListener("compositionstart", function (event) {
+    event.target.dataset.composing = "1";
+  });
+  document.addEventListener("compositionend", function (event) {
+    delete event.target.dataset.composing;
+    event.target.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  document.addEventListener("htmx:confirm", function (event) {
+    var field = document.activeElement;
+    if (field && field.dataset && field.dataset.composing && event.detail.elt.contains(field)) {
+      event.preventDefault();
+    }
+  });
 })();

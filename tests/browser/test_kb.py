@@ -38,3 +38,26 @@ def test_search_as_you_type_in_traditional_characters(app, live_server, page):
     page.click("#votes button[value=yes]")
     page.locator("#votes button[aria-pressed=true]").wait_for()
     assert page.console_errors == []
+
+
+def test_nothing_is_searched_or_logged_while_a_pinyin_word_is_being_composed(app, live_server, page):
+    from crmweb.kb.models import SearchLog
+
+    with app.app_context():
+        services.import_articles(ARTICLES, utcnow())
+    sign_in(page, live_server, gen_user(app, "service").username)
+    page.goto(f"{live_server}/kb")
+    searches = []
+    page.on("request", lambda request: "/kb?q=" in request.url and searches.append(request.url))
+    field = page.locator("#kb-q")
+    field.focus()
+    field.dispatch_event("compositionstart")
+    field.press_sequentially("bao'xiu", delay=30)
+    page.wait_for_timeout(600)  # longer than the search's typing delay
+    assert searches == []
+    field.fill("报修")
+    field.dispatch_event("compositionend")
+    page.locator("#kb-results article").first.wait_for()
+    assert len(searches) == 1 and searches[0].endswith("q=%E6%8A%A5%E4%BF%AE")
+    with app.app_context():
+        assert db.session.scalars(sa.select(SearchLog.query)).all() == ["报修"]

@@ -1,4 +1,6 @@
 """Normalisation and segmentation, without an app."""
+import pytest
+
 from crmweb.kb import text
 
 
@@ -38,3 +40,9 @@ def test_synonym_lines_accept_the_usual_separators():
 def test_highlight_marks_traditional_text_by_its_simplified_words():
     assert str(text.highlight("發票開錯了", ["发票"])) == "<mark>發票</mark>開錯了"
     assert str(text.highlight("<b>报修</b>", ["报修"])) == "&lt;b&gt;<mark>报修</mark>&lt;/b&gt;"
+
+
+@pytest.mark.parametrize("query, composing", [("bao'xiu", True), ("fa'piao kai", True), ("报修", False),
+                                              ("iphone", False), ("o'neil", True)])
+def test_an_input_methods_unfinished_composition_is_told_apart(query, composing):
+    assert text.is_composing(query) is composing
