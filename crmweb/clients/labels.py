@@ -24,3 +24,26 @@ ACCESS_STATUS = {"pending": _l("待审批"), "approved": _l("已批准"), "refus
 def choices(labels: dict, blank: bool = False) -> list[SelectChoice]:
     options = [SelectChoice("", "—")] if blank else []
     return options + [SelectChoice(code, label) for code, label in labels.items()]
+
+
+def vip_reason(reason: str | None) -> str:
+    """The stored reason ("single:2026-11-23:12000.00", "monthly:2026-04:20000", "manual:…") as a
+    sentence."""
+    from decimal import Decimal, InvalidOperation
+
+    kind, _sep, rest = (reason or "").partition(":")
+    try:
+        if kind == "single":
+            day, amount = rest.split(":")
+            return str(_l("%(day)s 单笔购买高端产品 %(amount)s 元", day=day,
+                          amount=f"{Decimal(amount):,.2f}"))
+        if kind == "monthly":
+            month, amount = rest.split(":")
+            year, number = month.split("-")
+            return str(_l("%(year)s 年 %(month)s 月累计购买 %(amount)s 元", year=year, month=int(number),
+                          amount=f"{Decimal(amount):,.2f}"))
+    except (ValueError, InvalidOperation):
+        return reason or ""
+    if kind == "manual":
+        return str(_l("人工申请：%(reason)s", reason=rest))
+    return reason or ""

@@ -50,6 +50,7 @@ def _filters() -> services.SearchFilters:
         vip=choice("vip", [s for s in labels.VIP_STATUS if sees_eligible or s != "eligible"]),
         sees_eligible=sees_eligible,
         owner_id=whole_number(request.args.get("owner")),
+        unowned=request.args.get("owner") == "none",
         label_id=whole_number(request.args.get("label")),
         overdue=request.args.get("overdue") == "1",
     )

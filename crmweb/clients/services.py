@@ -121,6 +121,7 @@ class SearchFilters:
     tier: str = ""
     vip: str = ""          # "" | "vip" | "eligible"
     owner_id: int | None = None
+    unowned: bool = False
     label_id: int | None = None
     overdue: bool = False
     # "VIP eligible" comes from purchases: for those who may not see it, such clients count as "none".
@@ -144,6 +145,8 @@ def _filtered(query, filters: SearchFilters, now: datetime):
         query = query.where(Client.vip_status == filters.vip)
     if filters.owner_id:
         query = query.where(Client.owner_id == filters.owner_id)
+    elif filters.unowned:
+        query = query.where(Client.owner_id.is_(None))
     if filters.label_id:
         query = query.where(Client.id.in_(sa.select(client_label_links.c.client_id)
                                           .where(client_label_links.c.label_id == filters.label_id)))

@@ -39,6 +39,10 @@ class Today:
     overdue_count: int = 0
     overdue: list[Overdue] = field(default_factory=list)
     all_overdue_count: int | None = None  # for those who look after every archive
+    # My clients nobody has contacted yet: due from their creation, listed before they are late.
+    never_contacted_count: int = 0
+    never_contacted: list[Client] = field(default_factory=list)
+    unowned_count: int | None = None     # clients with no owner, for those who assign them
     birthdays: list[Birthday] = field(default_factory=list)
     vip_applied: int | None = None   # None: not this person's to approve
     vip_eligible: int | None = None
@@ -55,9 +59,15 @@ def today_for(user: User, now: datetime, today: date) -> Today:
     zone = local_zone()
     result.overdue = [Overdue(client, (today - client.contact_due_at.astimezone(zone).date()).days)
                       for client in db.session.scalars(overdue.order_by(Client.contact_due_at).limit(LISTED))]
+    fresh = sa.select(Client).where(Client.owner_id == user.id, Client.last_contact_at.is_(None),
+                                    Client.contact_due_at >= now)
+    result.never_contacted_count = db.session.scalar(sa.select(sa.func.count()).select_from(fresh.subquery()))
+    result.never_contacted = db.session.scalars(fresh.order_by(Client.contact_due_at).limit(LISTED)).all()
     if role_can(user.role, CLIENTS_EDIT_ANY):
         result.all_overdue_count = db.session.scalar(
             sa.select(sa.func.count()).where(Client.contact_due_at < now))
+        result.unowned_count = db.session.scalar(
+            sa.select(sa.func.count()).where(Client.owner_id.is_(None), Client.stage != "lost"))
     result.birthdays = upcoming_birthdays(user, today)
     if role_can(user.role, CLIENTS_APPROVE_VIP):
         counts = dict(db.session.execute(

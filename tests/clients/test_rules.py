@@ -236,3 +236,15 @@ def test_a_lunar_30th_falls_on_the_29th_of_a_short_month():
     solar = Lunar.fromYmd(2026, month, 29).getSolar()
     day = date(solar.getYear(), solar.getMonth(), solar.getDay())
     assert rules.birthday_dates(day, 1)[("lunar", month, 30, False)] == day
+
+
+@pytest.mark.parametrize("reason, sentence", [
+    ("single:2026-11-23:12000.00", "2026-11-23 单笔购买高端产品 12,000.00 元"),
+    ("monthly:2026-04:20000", "2026 年 4 月累计购买 20,000.00 元"),
+    ("manual:长期合作", "人工申请：长期合作"),
+])
+def test_the_vip_reason_reads_as_a_sentence(app, reason, sentence):
+    from crmweb.clients.labels import vip_reason
+
+    with app.test_request_context():
+        assert vip_reason(reason) == sentence

@@ -10,7 +10,7 @@ from crmweb.clients.models import Client
 from crmweb.extensions import db
 from crmweb.timeutil import local_zone, utcnow
 from tests.clients.helpers import make_client
-from tests.conftest import gen_user
+from tests.conftest import gen_user, log_in
 
 
 def local_today(app):
@@ -107,3 +107,21 @@ def test_the_today_page_reads_a_bounded_number_of_statements(app, client, login_
         sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
         assert client.get("/").status_code == 200
     assert len(statements) < 15, statements
+
+
+def test_clients_never_contacted_show_on_the_today_page_before_they_are_late(app, client):
+    owner = gen_user(app, "specialist")
+    client_id = make_client(app, owner, name="从未联系过的新客户有限公司")
+    log_in(client, owner.username)
+    page = client.get("/").get_data(as_text=True)
+    assert f'id="new-client-{client_id}"' in page and "尚未联系" in page
+
+
+def test_clients_without_an_owner_are_shown_to_who_assigns_them(app, client, runner, tmp_path):
+    path = tmp_path / "orphans.csv"
+    path.write_text("客户名称,联系人,手机\n无主客户甲有限公司,张三,13900005001\n", encoding="utf-8")
+    assert runner.invoke(args=["clients", "import", str(path)]).exit_code == 0  # no --owner
+    log_in(client, gen_user(app, "supervisor").username)
+    page = client.get("/").get_data(as_text=True)
+    assert "没有负责人的客户 1 个" in page
+    assert "无主客户甲有限公司" in client.get("/clients?owner=none").get_data(as_text=True)
