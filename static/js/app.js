@@ -1,5 +1,21 @@
 // Small behaviours the pages share. No inline scripts anywhere: the CSP forbids them.
 (function () {
+  document.documentElement.classList.add("js");
+  // The menu folds away on a phone's width; the button opens and closes it.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("#menu-toggle");
+    if (!toggle) return;
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    document.getElementById("menu").classList.toggle("open", open);
+  });
+  // A link to a folded form (the client page's "record" shortcuts) opens it.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-opens]");
+    if (!link) return;
+    var target = document.getElementById(link.dataset.opens);
+    if (target) target.open = true;
+  });
   function showError(message) {
     var flashes = document.getElementById("flashes");
     if (!flashes) return;
