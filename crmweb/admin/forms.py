@@ -3,6 +3,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from crmweb.admin.audit_view import action_choices
 from crmweb.auth.permissions import ROLES
 from crmweb.forms import Form
 
@@ -33,7 +34,9 @@ class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    action = StringField(_l("动作"), validators=[Optional(), Length(max=40)])
+    # A code from the list; any beginning of one also filters ("archive." for every archive action).
+    action = SelectField(_l("动作"), choices=lambda: action_choices(), validate_choice=False,
+                         validators=[Optional(), Length(max=40)])
     actor = StringField(_l("操作人"), validators=[Optional(), Length(max=64)])
     ip = StringField(_l("IP 地址"), validators=[Optional(), Length(max=45)])
     date_from = DateField(_l("起始日期"), validators=[Optional()])

@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crmweb.admin import bp
+from crmweb.admin import audit_view, bp
 from crmweb.admin.forms import AuditFilterForm, ConfirmForm, NewUserForm, RoleForm
 from crmweb.auth import services
 from crmweb.auth.models import AccountRequest, AuditEvent, User
@@ -148,7 +148,7 @@ def audit_log():
         status = 422
     page = paginate(query, request.args.get("page", 1), current_app.config["PAGE_SIZE"])
     return render("admin/audit.html", "admin/_audit_table.html", form=form, page=page,
-                  status_code=status)
+                  rows=audit_view.rows(page.items), status_code=status)
 
 
 def _filter_audit(query, form):

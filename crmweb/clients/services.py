@@ -397,7 +397,7 @@ def record_event(actor: User, client: Client, values: dict, now: datetime) -> Se
         db.session.flush()
         _refresh_vip_eligibility(client)
         record_audit("archive.changed", target_type="client", target_id=client.id,
-                     detail="total_purchases,largest_purchase (sale)", actor=actor, now=now)
+                     detail="sale:total_purchases,largest_purchase", actor=actor, now=now)
     db.session.add(event)
     record_audit("client.event_recorded", target_type="client", target_id=client.id,
                  detail=event.kind, actor=actor, now=now)

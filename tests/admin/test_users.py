@@ -143,3 +143,35 @@ def test_audit_log_fragment_for_htmx(hx_client, login_as):
     page = hx_client.get("/admin/audit").get_data(as_text=True)
     assert page.lstrip().startswith('<section class="card" id="audit-table">')
     assert "<html" not in page
+
+
+def test_the_audit_log_speaks_chinese_and_links_the_client(app, client, login_as):
+    from tests.clients.helpers import make_client
+
+    client_id = make_client(app, login_as("manager", on=app.test_client()), name="徐州华通机械有限公司")
+    with app.app_context():
+        db.session.add(AuditEvent(at=datetime(2026, 3, 1, tzinfo=UTC), action="archive.changed",
+                                  actor_name="someone", target_type="client", target_id=str(client_id),
+                                  detail="import:banks,total_purchases"))
+        db.session.add(AuditEvent(at=datetime(2026, 3, 1, tzinfo=UTC), action="user.role_changed",
+                                  target_type="user", target_id="nobody", detail="sales->supervisor"))
+        db.session.commit()
+    login_as("admin")
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "修改保密档案" in page and f'<a href="/clients/{client_id}">徐州华通机械有限公司</a>' in page
+    assert "导入：往来银行、累计购买额（元）" in page and "销售 → 客户关系主管" in page
+    assert "archive.changed</td>" not in page and "dry_run" not in page
+    assert '<option value="archive.changed">修改保密档案</option>' in page
+    filtered = client.get("/admin/audit?action=user.role_changed").get_data(as_text=True)
+    assert "修改角色" in filtered.split("<tbody>")[1] and "修改保密档案" not in filtered.split("<tbody>")[1]
+
+
+def test_a_role_changes_only_after_a_confirm_step(app, client, login_as):
+    login_as("admin")
+    target = login_as("sales", on=app.test_client())
+    page = client.get("/admin/users").get_data(as_text=True)
+    row = page.split(f'id="user-{target.id}"')[1].split("</tr>")[0]
+    assert 'hx-trigger="change"' not in row and "hx-confirm" in row and "改角色" in row
+    response = client.post(f"/admin/users/{target.id}/role", data={"role": "specialist"},
+                           follow_redirects=True)
+    assert "的角色改为 客户关系专员" in response.get_data(as_text=True)
