@@ -27,6 +27,8 @@ ACTIONS = {
     "client.owner_changed": _l("更换负责人"), "client.tier_changed": _l("调整客户等级"),
     "client.vip_applied": _l("申请 VIP"), "client.vip_approved": _l("批准 VIP"),
     "client.vip_refused": _l("拒绝 VIP"), "contact.saved": _l("保存联系人"),
+    "interaction.corrected": _l("更正交流记录"), "interaction.voided": _l("作废交流记录"),
+    "event.corrected": _l("更正购买/服务事件"), "event.voided": _l("作废购买/服务事件"),
     "clients.imported": _l("导入客户"), "clients.import_previewed": _l("预览导入"),
     "clients.bulk_updated": _l("批量修改客户"), "settings.changed": _l("修改设置"),
     "kb.published": _l("发布知识库文章"), "kb.archived": _l("归档知识库文章"),
@@ -39,21 +41,23 @@ _KEYS = {
     "warnings": _l("需核对"), "count": _l("条数"), "query": _l("搜索"), "role": _l("角色"),
     "active": _l("启用"), "request": _l("申请编号"), "kind": _l("类型"), "days": _l("天数"),
     "value": _l("值"), "done": _l("完成"), "refused": _l("未处理"), "ids": _l("客户编号"),
-    "contact": _l("联系人编号"), "dry_run": _l("试运行"),
+    "contact": _l("联系人编号"), "dry_run": _l("试运行"), "interaction": _l("交流记录编号"),
+    "event": _l("事件编号"), "fields": _l("字段"), "reason": _l("原因"),
 }
 _WORDS = {"True": _l("是"), "False": _l("否"), "import": _l("导入"), "sale": _l("销售"),
           "view": _l("查看"), "change": _l("修改"), "contacts": _l("联系人和交流记录"),
           "create": _l("新建账号"), "promote": _l("提升角色"), "reset": _l("重置密码"),
-          "disabled": _l("账号已停用")}
+          "disabled": _l("账号已停用"), "correction": _l("更正记录")}
 
 
 def _field_labels() -> dict:
+    from crmweb.clients.forms import EventForm, InteractionForm
     from crmweb.clients.importing import FIELD_LABELS
     from crmweb.clients.sections import SECTIONS
 
     labels = dict(FIELD_LABELS)
-    for section in SECTIONS.values():
-        form = section.form(meta={"csrf": False}, formdata=None)
+    for form_class in [*(section.form for section in SECTIONS.values()), InteractionForm, EventForm]:
+        form = form_class(meta={"csrf": False}, formdata=None)
         labels.update({name: field.label.text for name, field in form._fields.items()})
     return labels
 

@@ -196,6 +196,19 @@ class EventForm(ArchiveForm):
     notes = TextAreaField(_l("备注"), validators=optional_text(2000))
 
 
+def _with_reason(form_class):
+    class Correction(form_class):
+        reason = StringField(_l("更正原因"), validators=[DataRequired(_l("请填写更正原因。")),
+                                                      Length(max=200)])
+
+    Correction.__name__ = f"{form_class.__name__[:-4]}CorrectionForm"
+    return Correction
+
+
+InteractionCorrectionForm = _with_reason(InteractionForm)
+EventCorrectionForm = _with_reason(EventForm)
+
+
 class TierForm(Form):
     tier = SelectField(_l("等级"), choices=labels.choices(labels.TIER))
 

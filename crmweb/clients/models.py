@@ -127,7 +127,21 @@ class Contact(db.Model):
     client: Mapped[Client] = relationship(back_populates="contacts")
 
 
-class Interaction(db.Model):
+class Correctable:
+    """A timeline entry its author (within a day) or a supervisor may correct or void; a voided
+    entry stays, struck through, and counts for nothing."""
+
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    voided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    void_reason: Mapped[str | None] = mapped_column(Short)
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+
+class Interaction(Correctable, db.Model):
     """交流记录: every touch with a client."""
 
     __tablename__ = "interactions"
@@ -146,10 +160,10 @@ class Interaction(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     contact: Mapped[Contact | None] = relationship()
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
 
-class ServiceEvent(db.Model):
+class ServiceEvent(Correctable, db.Model):
     """Purchase or service event: drives callbacks and VIP eligibility."""
 
     __tablename__ = "service_events"
@@ -166,7 +180,7 @@ class ServiceEvent(db.Model):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
 
 class ClientSearchKey(db.Model):

@@ -25,7 +25,7 @@ from crmweb.auth.permissions import (
     role_can,
 )
 from crmweb.clients import bp, forms, labels, rules, services
-from crmweb.clients.models import ArchiveAccessRequest, ClientImport, Contact
+from crmweb.clients.models import ArchiveAccessRequest, ClientImport, Contact, Interaction, ServiceEvent
 from crmweb.clients.sections import SECTIONS, contact_version
 from crmweb.errors import DomainError
 from crmweb.extensions import db
@@ -122,9 +122,16 @@ def _detail_context(client, **extra):
         labels=labels, interaction_form=_interaction_form(client), event_form=forms.EventForm(),
         contact_form=forms.ContactForm(), reason_form=forms.ReasonForm(),
         tier_form=forms.TierForm(tier=client.tier), owner_form=_owner_form(client),
-        labels_form=_labels_form(client), editing=None, section_form=None, version=None, conflict=None)
+        labels_form=_labels_form(client), editing=None, section_form=None, version=None, conflict=None,
+        correcting=None, correction_form=None)
+    context["correctable"] = {(_timeline_kind(item), item.id) for item in context["timeline"]
+                              if not item.voided and services.can_correct(current_user, item, now)}
     context.update(extra)
     return context
+
+
+def _timeline_kind(item) -> str:
+    return "interactions" if isinstance(item, Interaction) else "events"
 
 
 def _interaction_form(client, **kwargs):
@@ -293,6 +300,82 @@ def record_event(client_id):
     values["occurred_at"] = _local_to_utc(values["occurred_at"])
     services.record_event(current_user, client, values, utcnow())
     flash(_("已记录事件。"), "success")
+    return redirect(url_for("clients.detail", client_id=client.id, _anchor="timeline"))
+
+
+CORRECTABLE = {"interactions": (Interaction, forms.InteractionCorrectionForm),
+               "events": (ServiceEvent, forms.EventCorrectionForm)}
+
+
+def _record_or_404(client, kind: str, record_id: int):
+    model, _form = CORRECTABLE[kind]
+    record = db.session.get(model, record_id)
+    if record is None or record.client_id != client.id:
+        abort(404)
+    return record
+
+
+def _correction_form(client, kind: str, **kwargs):
+    form = CORRECTABLE[kind][1](**kwargs)
+    if kind == "interactions":
+        form.contact_id.choices = _interaction_form(client).contact_id.choices
+    return form
+
+
+def _local_naive(moment):
+    return moment.astimezone(local_zone()).replace(tzinfo=None) if moment else None
+
+
+@bp.route("/clients/<int:client_id>/interactions/<int:record_id>/edit", defaults={"kind": "interactions"})
+@bp.route("/clients/<int:client_id>/events/<int:record_id>/edit", defaults={"kind": "events"})
+@require(CLIENTS_RECORD)
+def edit_record(client_id, kind, record_id):
+    """The timeline entry as a form, to correct what was entered by mistake."""
+    client = services.get_client(client_id)
+    services.require_archive(current_user, client, utcnow())
+    record = _record_or_404(client, kind, record_id)
+    if not services.can_correct(current_user, record, utcnow()):
+        raise services.NotAllowed(_("记录人可在一天内更正或作废自己的记录，之后请找主管。"))
+    form = _correction_form(client, kind, obj=record)
+    form.occurred_at.data = _local_naive(record.occurred_at)  # people read and type local time
+    return render("clients/detail.html", **_detail_context(client, correcting=(kind, record.id),
+                                                           correction_form=form))
+
+
+@bp.route("/clients/<int:client_id>/interactions/<int:record_id>", methods=["POST"],
+          defaults={"kind": "interactions"})
+@bp.route("/clients/<int:client_id>/events/<int:record_id>", methods=["POST"], defaults={"kind": "events"})
+@require(CLIENTS_RECORD)
+def correct_record(client_id, kind, record_id):
+    client = services.get_client(client_id)
+    services.require_archive(current_user, client, utcnow())
+    record = _record_or_404(client, kind, record_id)
+    form = _correction_form(client, kind)
+    if not form.validate_on_submit():
+        return render("clients/detail.html", status_code=422, **_detail_context(
+            client, correcting=(kind, record.id), correction_form=form))
+    values = form.values()
+    reason = values.pop("reason")
+    values["occurred_at"] = _local_to_utc(values["occurred_at"])
+    services.correct_record(current_user, client, record, values, reason, utcnow())
+    flash(_("已更正记录。"), "success")
+    return redirect(url_for("clients.detail", client_id=client.id, _anchor="timeline"))
+
+
+@bp.route("/clients/<int:client_id>/interactions/<int:record_id>/void", methods=["POST"],
+          defaults={"kind": "interactions"})
+@bp.route("/clients/<int:client_id>/events/<int:record_id>/void", methods=["POST"],
+          defaults={"kind": "events"})
+@require(CLIENTS_RECORD)
+def void_record(client_id, kind, record_id):
+    client = services.get_client(client_id)
+    services.require_archive(current_user, client, utcnow())
+    record = _record_or_404(client, kind, record_id)
+    form = forms.ReasonForm()
+    if not form.validate_on_submit():
+        raise DomainError(_("请填写作废原因。"), status_code=422)
+    services.void_record(current_user, client, record, form.reason.data, utcnow())
+    flash(_("已作废记录，相关数字已重新计算。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id, _anchor="timeline"))
 
 

@@ -50,6 +50,16 @@ def sees_full_list_row(reads_secrets: bool, user_id: int | None, owner_id: int |
     return reads_secrets or _owns(user_id, owner_id)
 
 
+# How long the author of an interaction or event may still correct it alone.
+CORRECTION_WINDOW = timedelta(days=1)
+
+
+def may_correct_record(is_author: bool, corrects_any: bool, created_at: datetime, now: datetime) -> bool:
+    """An entry made by mistake: its author corrects or voids it within a day, a supervisor (or
+    anyone who keeps every archive) at any time."""
+    return corrects_any or (is_author and now - created_at <= CORRECTION_WINDOW)
+
+
 def shown_vip_status(status: str, sees_dealings: bool) -> str:
     """"VIP eligible" is computed from purchases: shown only to who may read the dealings."""
     return "none" if status == "eligible" and not sees_dealings else status
