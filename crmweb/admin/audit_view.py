@@ -27,6 +27,7 @@ ACTIONS = {
     "client.owner_changed": _l("更换负责人"), "client.tier_changed": _l("调整客户等级"),
     "client.vip_applied": _l("申请 VIP"), "client.vip_approved": _l("批准 VIP"),
     "client.vip_refused": _l("拒绝 VIP"), "contact.saved": _l("保存联系人"),
+    "client.merged": _l("合并客户"),
     "interaction.corrected": _l("更正交流记录"), "interaction.voided": _l("作废交流记录"),
     "event.corrected": _l("更正购买/服务事件"), "event.voided": _l("作废购买/服务事件"),
     "clients.imported": _l("导入客户"), "clients.import_previewed": _l("预览导入"),
@@ -42,7 +43,8 @@ _KEYS = {
     "active": _l("启用"), "request": _l("申请编号"), "kind": _l("类型"), "days": _l("天数"),
     "value": _l("值"), "done": _l("完成"), "refused": _l("未处理"), "ids": _l("客户编号"),
     "contact": _l("联系人编号"), "dry_run": _l("试运行"), "interaction": _l("交流记录编号"),
-    "event": _l("事件编号"), "fields": _l("字段"), "reason": _l("原因"),
+    "event": _l("事件编号"), "fields": _l("字段"), "reason": _l("原因"), "merged": _l("并入的客户编号"),
+    "name": _l("名称"), "duplicate_of": _l("疑似重复"),
 }
 _WORDS = {"True": _l("是"), "False": _l("否"), "import": _l("导入"), "sale": _l("销售"),
           "view": _l("查看"), "change": _l("修改"), "contacts": _l("联系人和交流记录"),

@@ -33,6 +33,7 @@ CLIENTS_RECORD = "clients.record"      # interactions and purchase/service event
 CLIENTS_SET_TIER = "clients.set_tier"
 CLIENTS_APPROVE_VIP = "clients.approve_vip"
 CLIENTS_REASSIGN = "clients.reassign"
+CLIENTS_MERGE = "clients.merge"        # merge two archives of one client
 CLIENTS_IMPORT = "clients.import"
 CLIENTS_EXPORT = "clients.export"
 ARCHIVE_GRANT = "archive.grant"        # decide requests to read confidential sections
@@ -47,7 +48,7 @@ _ARCHIVE_KEEPERS = _STAFF | {CLIENTS_CREATE, CLIENTS_EDIT}
 _KB_EDITORS = {KB_WRITE, KB_PUBLISH}
 _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
     CLIENTS_READ_ANY, ARCHIVE_READ_ANY, CLIENTS_EDIT_ANY,
-    CLIENTS_SET_TIER, CLIENTS_IMPORT, CLIENTS_APPROVE_VIP, CLIENTS_REASSIGN, CLIENTS_EXPORT,
+    CLIENTS_SET_TIER, CLIENTS_IMPORT, CLIENTS_APPROVE_VIP, CLIENTS_REASSIGN, CLIENTS_EXPORT, CLIENTS_MERGE,
     ARCHIVE_GRANT, SETTINGS_BUSINESS, KB_SYNONYMS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

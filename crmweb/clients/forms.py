@@ -209,6 +209,10 @@ InteractionCorrectionForm = _with_reason(InteractionForm)
 EventCorrectionForm = _with_reason(EventForm)
 
 
+class MergeForm(Form):
+    """Only the CSRF token: which client to merge comes as other_id."""
+
+
 class TierForm(Form):
     tier = SelectField(_l("等级"), choices=labels.choices(labels.TIER))
 

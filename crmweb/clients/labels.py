@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 KIND = {"company": _l("企业"), "person": _l("个人")}
+DUPLICATE_REASON = {"name": _l("名称相同"), "mobile": _l("联系人手机相同"), "email": _l("联系人邮箱相同")}
 STAGE = {"prospect": _l("意向客户"), "customer": _l("成交客户"), "lost": _l("流失客户")}
 TIER = {"general": _l("一般客户"), "important": _l("重要客户"), "key": _l("大客户")}
 VIP_STATUS = {"none": _l("非 VIP"), "eligible": _l("符合 VIP 条件"), "applied": _l("VIP 申请中"),

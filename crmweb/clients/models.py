@@ -29,6 +29,8 @@ class Client(db.Model):
     # as on SQLite: the same order on both, and no locale rules to slow the sort.
     sort_key: Mapped[str] = mapped_column(
         Short.with_variant(sa.String(200, collation="C"), "postgresql"), index=True, default="")
+    # The name as duplicates are found by (rules.company_key): written wherever the name is.
+    name_key: Mapped[str | None] = mapped_column(Short, index=True)
     stage: Mapped[str] = mapped_column(sa.String(10), default="prospect")
     tier: Mapped[str] = mapped_column(sa.String(10), default="general")
     # none → eligible (by rule) or applied (by a person) → vip (a manager approved)

@@ -16,11 +16,13 @@ from crmweb.auth.permissions import (
     CLIENTS_EDIT,
     CLIENTS_EXPORT,
     CLIENTS_IMPORT,
+    CLIENTS_MERGE,
     CLIENTS_REASSIGN,
     CLIENTS_RECORD,
     CLIENTS_SET_TIER,
     CLIENTS_VIEW,
     SETTINGS_BUSINESS,
+    can,
     require,
     role_can,
 )
@@ -90,14 +92,46 @@ def new():
     # clients start as general clients.
     grades = role_can(current_user.role, CLIENTS_SET_TIER)
     form = forms.NewClientForm() if grades else forms.BasicsForm()
+    duplicates = []
     if form.validate_on_submit():
         values = form.values()
         values.setdefault("tier", "general")
-        client = services.create_client(current_user, values, utcnow())
-        flash(_("已建立客户档案：%(name)s", name=client.name), "success")
-        return redirect(url_for("clients.detail", client_id=client.id))
+        try:
+            client = services.create_client(current_user, values, utcnow(),
+                                            request.form.get("duplicate_reason", "")[:200])
+        except services.DuplicateFound as found:
+            duplicates = found.duplicates
+        else:
+            flash(_("已建立客户档案：%(name)s", name=client.name), "success")
+            return redirect(url_for("clients.detail", client_id=client.id))
     status = 422 if request.method == "POST" else 200
-    return render("clients/new.html", form=form, status_code=status)
+    return render("clients/new.html", form=form, duplicates=duplicates, labels=labels, status_code=status)
+
+
+@bp.route("/clients/duplicates")
+@require(CLIENTS_VIEW)
+def duplicates():
+    """查重 as one types a client's name or a contact's mobile or email."""
+    found = services.find_duplicates(
+        name=request.args.get("name", "")[:200], mobile=request.args.get("mobile", "")[:40],
+        email=request.args.get("email", "")[:254], exclude_id=whole_number(request.args.get("exclude")))
+    return render("clients/new.html", "clients/_duplicates.html", duplicates=found, labels=labels,
+                  form=forms.BasicsForm())
+
+
+@bp.route("/clients/<int:client_id>/merge", methods=["POST"])
+@require(CLIENTS_MERGE)
+def merge(client_id):
+    """Merge another archive of the same client into this one."""
+    keep = services.get_client(client_id)
+    other_id = whole_number(request.form.get("other_id"))
+    gone = services.get_client(other_id) if other_id else None
+    if gone is None or not forms.MergeForm().validate_on_submit():
+        raise DomainError(_("请选择要合并进来的客户。"), status_code=422)
+    name = gone.name
+    services.merge_clients(current_user, keep, gone, utcnow())
+    flash(_("已把“%(name)s”合并到本客户：联系人、交流记录和事件都已移过来。", name=name), "success")
+    return redirect(url_for("clients.detail", client_id=keep.id))
 
 
 def _access_pending(client) -> bool:
@@ -123,11 +157,22 @@ def _detail_context(client, **extra):
         contact_form=forms.ContactForm(), reason_form=forms.ReasonForm(),
         tier_form=forms.TierForm(tier=client.tier), owner_form=_owner_form(client),
         labels_form=_labels_form(client), editing=None, section_form=None, version=None, conflict=None,
-        correcting=None, correction_form=None)
+        correcting=None, correction_form=None, contact_duplicates=[],
+        merge_candidates=_merge_candidates(client) if can(CLIENTS_MERGE) else [])
     context["correctable"] = {(_timeline_kind(item), item.id) for item in context["timeline"]
                               if not item.voided and services.can_correct(current_user, item, now)}
     context.update(extra)
     return context
+
+
+def _merge_candidates(client) -> list:
+    """Other archives that look like this client: by name, or sharing a contact's mobile or email."""
+    found = {d.client.id: d for d in services.find_duplicates(name=client.name, exclude_id=client.id)}
+    for contact in client.contacts[:5]:
+        for duplicate in services.find_duplicates(mobile=contact.mobile, email=contact.email,
+                                                  exclude_id=client.id):
+            found.setdefault(duplicate.client.id, duplicate)
+    return list(found.values())
 
 
 def _timeline_kind(item) -> str:
@@ -248,7 +293,10 @@ def save_contact(client_id, contact_id=None):
             contact_seen=request.form.get("version")))
     try:
         services.save_contact(current_user, client, contact, form.values(), utcnow(),
-                              request.form.get("version"))
+                              request.form.get("version"), request.form.get("duplicate_reason", "")[:200])
+    except services.DuplicateFound as found:
+        return render("clients/detail.html", status_code=422, **_detail_context(
+            client, contact_form=form, contact_editing="new", contact_duplicates=found.duplicates))
     except services.EditConflict as conflict:
         db.session.rollback()
         return render("clients/detail.html", status_code=409, **_detail_context(

@@ -1,6 +1,7 @@
 """Rules of the client archive as pure functions: no Flask, no database; time is a parameter."""
 import calendar
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -238,6 +239,14 @@ def sort_key(name: str, kind: str) -> str:
     from crmweb.clients.names import pinyin_syllables
 
     return (" ".join(pinyin_syllables(name, kind == "person")) + "|" + normalise(name))[:200]
+
+
+def company_key(name: str) -> str:
+    """The name as a duplicate check compares it: width, case, spaces and punctuation folded, and
+    有限责任公司 the same as 有限公司 ('徐州华通 机械（有限责任公司）' is '徐州华通机械有限公司')."""
+    text = unicodedata.normalize("NFKC", name or "").lower()
+    text = re.sub(r"[\s()（）\[\]【】·.,，、\-_]+", "", text)
+    return text.replace("有限责任公司", "有限公司")[:200]
 
 
 def display_phone(e164: str | None) -> str:

@@ -16,6 +16,7 @@ from crmweb.auth.permissions import (
     CLIENTS_APPROVE_VIP,
     CLIENTS_EDIT,
     CLIENTS_EDIT_ANY,
+    CLIENTS_MERGE,
     CLIENTS_READ_ANY,
     CLIENTS_VIEW,
     role_can,
@@ -267,13 +268,62 @@ def require_edit(actor: User, client: Client) -> None:
         raise NotAllowed(_("只有客户负责人、主管、经理和总监可以修改客户档案。"))
 
 
-def create_client(actor: User, values: dict, now: datetime) -> Client:
+@dataclass
+class Duplicate:
+    client: Client
+    why: str  # name | mobile | email
+
+
+class DuplicateFound(DomainError):
+    """The client or contact may exist already: shown, and creating anyway needs a reason."""
+    status_code = 422
+
+    def __init__(self, duplicates: list[Duplicate]):
+        super().__init__(_("可能已有这个客户或联系人，请先核对；如确需新建，请填写理由。"))
+        self.duplicates = duplicates
+
+
+def find_duplicates(name: str | None = None, mobile: str | None = None, email: str | None = None,
+                    exclude_id: int | None = None, limit: int = 5) -> list[Duplicate]:
+    """Clients with the same name (as company_key folds it), or with a contact of the same mobile
+    or email. Shown by name, tier and owner only, whoever asks."""
+    found: dict[int, Duplicate] = {}
+
+    def add(query, why):
+        for client in db.session.scalars(query.where(Client.id != (exclude_id or 0)).limit(limit)):
+            found.setdefault(client.id, Duplicate(client, why))
+
+    key = rules.company_key(name or "")
+    if len(key) >= 2:
+        add(sa.select(Client).where(Client.name_key == key), "name")
+    try:
+        number = rules.normalise_phone(mobile) if mobile else None
+    except rules.InvalidPhone:
+        number = None
+    if number:
+        add(sa.select(Client).join(Contact).where(Contact.mobile == number), "mobile")
+    if email and "@" in email:
+        add(sa.select(Client).join(Contact).where(Contact.email == email.strip().lower()), "email")
+    return list(found.values())[:limit]
+
+
+def _check_duplicates(duplicates: list[Duplicate], reason: str | None) -> str:
+    if duplicates and not (reason or "").strip():
+        raise DuplicateFound(duplicates)
+    return f" duplicate_of={','.join(str(d.client.id) for d in duplicates)} reason={reason.strip()[:80]}" \
+        if duplicates else ""
+
+
+def create_client(actor: User, values: dict, now: datetime, duplicate_reason: str | None = None) -> Client:
+    """A new client; one that looks like an existing one (查重) needs a reason, kept in the audit."""
+    noted = _check_duplicates(find_duplicates(name=values.get("name")), duplicate_reason)
     client = Client(created_at=now, updated_at=now, owner_id=values.pop("owner_id", None) or actor.id,
                     **values)
     db.session.add(client)
     db.session.flush()
     reindex_client(client)
-    record_audit("client.created", target_type="client", target_id=client.id, actor=actor, now=now)
+    record_audit("client.created", target_type="client", target_id=client.id, actor=actor, now=now,
+                 detail=noted.strip() or None)
     db.session.commit()
     return client
 
@@ -341,11 +391,17 @@ def update_fields(actor: User, client: Client, values: dict, confidential: bool,
 
 
 def save_contact(actor: User, client: Client, contact: Contact | None, values: dict,
-                 now: datetime, seen_version: str | None = None) -> Contact:
-    """Add a contact, or change one unless it changed since `seen_version` (EditConflict)."""
+                 now: datetime, seen_version: str | None = None,
+                 duplicate_reason: str | None = None) -> Contact:
+    """Add a contact (one whose mobile or email another client's contact has needs a reason), or
+    change one unless it changed since `seen_version` (EditConflict)."""
     from crmweb.clients.sections import contact_version
 
     require_edit(actor, client)
+    noted = ""
+    if contact is None:
+        noted = _check_duplicates(find_duplicates(mobile=values.get("mobile"), email=values.get("email"),
+                                                  exclude_id=client.id), duplicate_reason)
     if contact is not None and seen_version:
         _lock_and_reload(contact)
         if contact_version(contact) != seen_version:
@@ -359,7 +415,7 @@ def save_contact(actor: User, client: Client, contact: Contact | None, values: d
     client.updated_at = now
     reindex_client(client)
     record_audit("contact.saved", target_type="client", target_id=client.id,
-                 detail=f"contact={contact.id}", actor=actor, now=now)
+                 detail=f"contact={contact.id}{noted}", actor=actor, now=now)
     db.session.commit()
     return contact
 
@@ -417,6 +473,64 @@ def _refresh_vip_eligibility(client: Client) -> None:
         [rules.Purchase(*row) for row in sales], get_setting("vip.single_purchase_min"),
         get_setting("vip.monthly_purchase_min"), local_zone())
     client.vip_status, client.vip_reason = ("eligible", reason) if reason else ("none", None)
+
+
+# --- merging duplicates -----------------------------------------------------------------------------
+
+def merge_clients(actor: User, keep: Client, gone: Client, now: datetime) -> None:
+    """Two archives of one client become one: contacts, timeline, events, grants and labels move to
+    `keep`; its blank fields and dealings take what `gone` knew; `gone` is deleted. Audited."""
+    if not role_can(actor.role, CLIENTS_MERGE):
+        raise NotAllowed(_("只有经理和总监可以合并客户。"))
+    if keep.id == gone.id:
+        raise DomainError(_("不能把客户合并到它自己。"), status_code=422)
+    for model in (Contact, Interaction, ServiceEvent, ArchiveAccessRequest):
+        db.session.execute(sa.update(model).where(model.client_id == gone.id).values(client_id=keep.id))
+    db.session.expire_all()  # what the session held of `gone`'s contacts has moved
+    keep.labels = list(dict.fromkeys([*keep.labels, *gone.labels]))
+    for column in Client.__table__.columns:
+        if column.name not in _MERGE_KEEPS and getattr(keep, column.key) in (None, "") \
+                and getattr(gone, column.key) not in (None, ""):
+            setattr(keep, column.key, getattr(gone, column.key))
+    _merge_dealings(keep, gone)
+    if keep.owner_id is None:
+        keep.owner_id = gone.owner_id
+    record_audit("client.merged", target_type="client", target_id=keep.id, actor=actor, now=now,
+                 detail=f"merged={gone.id} name={gone.name[:60]}")
+    db.session.delete(gone)
+    db.session.flush()
+    keep.updated_at = now
+    keep.last_contact_at = db.session.scalar(
+        sa.select(sa.func.max(Interaction.occurred_at))
+        .where(Interaction.client_id == keep.id, Interaction.voided_at.is_(None)))
+    _refresh_vip_eligibility(keep)
+    reindex_client(keep)
+    db.session.commit()
+
+
+# Who a client is stays as `keep` has it; the rest fills in from the other archive.
+_MERGE_KEEPS = {"id", "name", "name_key", "kind", "sort_key", "created_at", "updated_at", "vip_status",
+                "vip_reason", "vip_since", "last_contact_at", "contact_due_at", "owner_id"}
+
+
+def _merge_dealings(keep: Client, gone: Client) -> None:
+    theirs = db.session.get(ClientConfidential, gone.id)
+    if theirs is None:
+        return
+    mine = _confidential_row(keep)
+    db.session.add(mine)
+    for column in ClientConfidential.__table__.columns:
+        if column.name == "client_id":
+            continue
+        if column.name == "total_purchases":
+            mine.total_purchases = min(rules.MONEY_MAX, (mine.total_purchases or Decimal(0))
+                                       + (theirs.total_purchases or Decimal(0)))
+        elif column.name == "largest_purchase":
+            mine.largest_purchase = max(mine.largest_purchase or Decimal(0),
+                                        theirs.largest_purchase or Decimal(0)) or None
+        elif getattr(mine, column.key) in (None, ""):
+            setattr(mine, column.key, getattr(theirs, column.key))
+    db.session.delete(theirs)
 
 
 # --- correcting the timeline ------------------------------------------------------------------------
@@ -844,6 +958,7 @@ def _insert_new_clients(new_clients: list[_NewClient]) -> list[int]:
     for client in new_clients:
         values = client.values
         values["sort_key"] = rules.sort_key(values["name"], values["kind"])
+        values["name_key"] = rules.company_key(values["name"])
         values["contact_due_at"] = rules.contact_due_at(values["stage"], values["tier"], None,
                                                         values["created_at"], rhythms)
     ids = _insert_with_ids(Client.__table__, _uniform_rows(Client.__table__, [c.values for c in new_clients]))
@@ -929,6 +1044,7 @@ def _reindex_many(clients: list[Client]) -> None:
     keys = []
     for client in clients:
         client.sort_key = rules.sort_key(client.name, client.kind)
+        client.name_key = rules.company_key(client.name)
         keys += [(client.id, key, weight)
                  for key, weight in rules.search_keys(client.name, client.kind, contacts[client.id])]
     for chunk in _chunks(ids):

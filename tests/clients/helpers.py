@@ -17,15 +17,17 @@ CONFIDENTIAL_TEXT_FIELDS = ["banks", "loan_status", "cash_flow", "payer", "payme
                             "cheque_notes", "decision_makers", "development_plans", "strategic_notes"]
 
 
-def make_client(app, owner, name="徐州华通机械有限公司", contacts=(), secret=False, **fields):
+def make_client(app, owner, name="徐州华通机械有限公司", contacts=(), secret=False, duplicate=False,
+                **fields):
     """A client owned by `owner`, with contacts given as dicts; with `secret`, every confidential
-    field holds the marker."""
+    field holds the marker; with `duplicate`, created although it looks like one already there."""
+    reason = "测试：有意重复" if duplicate else None
     with app.app_context():
         actor = db.session.get(User, owner.id)
         values = {"name": name, "kind": "company", "stage": "customer", "tier": "general", **fields}
-        client = services.create_client(actor, values, utcnow())
+        client = services.create_client(actor, values, utcnow(), reason)
         for contact in contacts:
-            services.save_contact(actor, client, None, dict(contact), utcnow())
+            services.save_contact(actor, client, None, dict(contact), utcnow(), duplicate_reason=reason)
         if secret:
             director = db.session.scalar(db.select(User).where(User.role == "director")) or \
                 services_create_director()
