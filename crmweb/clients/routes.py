@@ -153,7 +153,8 @@ def _detail_context(client, **extra):
         vip_status=rules.shown_vip_status(client.vip_status,
                                           services.sees_dealings(current_user, client, now)),
         may_edit=services.can_edit(current_user, client), timeline=services.timeline(client),
-        labels=labels, interaction_form=_interaction_form(client), event_form=forms.EventForm(),
+        labels=labels, interaction_form=_interaction_form(client, occurred_at=_local_now()),
+        event_form=forms.EventForm(occurred_at=_local_now()),
         contact_form=forms.ContactForm(), reason_form=forms.ReasonForm(),
         tier_form=forms.TierForm(tier=client.tier), owner_form=_owner_form(client),
         labels_form=_labels_form(client), editing=None, section_form=None, version=None, conflict=None,
@@ -368,6 +369,11 @@ def _correction_form(client, kind: str, **kwargs):
     if kind == "interactions":
         form.contact_id.choices = _interaction_form(client).contact_id.choices
     return form
+
+
+def _local_now():
+    """What a recording form proposes for its time: now, as the person's clock shows it."""
+    return _local_naive(utcnow()).replace(second=0, microsecond=0)
 
 
 def _local_naive(moment):

@@ -42,6 +42,21 @@
     delete event.target.dataset.composing;
     event.target.dispatchEvent(new Event("input", { bubbles: true }));
   });
+  // In-place editing: Esc cancels (the form's own cancel link), and after a save or a cancel
+  // the cursor returns to the section it was in, so keyboard users keep their place.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var form = event.target.closest && event.target.closest("section.section form");
+    var cancel = form && form.querySelector("a[hx-get]");
+    if (cancel) cancel.click();
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    // An outerHTML swap replaced the target: find the new section by its id.
+    var section = event.detail.target && document.getElementById(event.detail.target.id);
+    if (!section || !section.matches("section.section") || section.querySelector("form")) return;
+    var link = section.querySelector(".edit-link");
+    if (link) link.focus();
+  });
   document.addEventListener("htmx:confirm", function (event) {
     var field = document.activeElement;
     if (field && field.dataset && field.dataset.composing && event.detail.elt.contains(field)) {

@@ -44,6 +44,8 @@ def test_search_as_you_type_and_edit_in_place(app, live_server, page):
     page.click("#section-basics button[type=submit]")
     page.locator(f"{settled} .error").wait_for()
     assert "请输入客户名称" in page.locator("#section-basics .error").inner_text()
+    error_id = page.locator("#section-basics input[name=name]").get_attribute("aria-describedby")
+    assert page.locator(f"#{error_id}").inner_text() == page.locator("#section-basics .error").inner_text()
     # The returned form keeps what was typed; htmx settles it and focuses its first field again.
     expect(page.locator(f"{settled} input[name=name]")).to_be_focused()
     expect(page.locator("#section-basics input[name=address]")).to_have_value("徐州市铜山区银山路 1 号")
@@ -53,6 +55,38 @@ def test_search_as_you_type_and_edit_in_place(app, live_server, page):
     page.locator("#section-basics dl").wait_for()
     assert "徐州市铜山区银山路 1 号" in page.locator("#section-basics").inner_text()
     assert "基本情况" in page.locator("#flashes").inner_text()
+    expect(page.locator("#section-basics .edit-link")).to_be_focused()  # back where one was
+    # Esc leaves the form as it was; the error of a field is tied to it for screen readers.
+    page.click("#section-basics .edit-link")
+    page.locator(f"{settled} form").wait_for()
+    page.locator("#section-basics input[name=name]").press("Escape")
+    page.locator("#section-basics dl").wait_for()
     assert page.evaluate("window.stillTheSameDocument") is True
     # Chromium logs the 422 answer to the invalid form; nothing else may be there.
     assert [e for e in page.console_errors if "status of 422" not in e] == []
+
+
+def test_duplicates_show_while_typing_a_new_clients_name(app, live_server, page):
+    make_client(app, gen_user(app, "sales", display_name="周销售"), "徐州华通机械有限公司", tier="key")
+    sign_in(page, live_server, gen_user(app, "specialist").username)
+    page.goto(f"{live_server}/clients/new")
+    page.locator("#name").press_sequentially("徐州华通机械有限责任公司", delay=20)
+    page.locator("#duplicates li").wait_for()
+    assert "周销售" in page.locator("#duplicates").inner_text()
+
+
+def test_recording_an_interaction_proposes_now_and_stays_on_the_client_page(app, live_server, page):
+    owner = gen_user(app, "specialist")
+    client_id = make_client(app, owner, "徐州华通机械有限公司")
+    sign_in(page, live_server, owner.username)
+    page.goto(f"{live_server}/clients/{client_id}")
+    page.click("#record-interaction summary")
+    assert page.locator("#interaction-occurred_at").input_value()  # the time is filled in: now
+    page.click("#record-interaction button[type=submit]")
+    page.locator("#record-interaction .error").wait_for()
+    assert page.url == f"{live_server}/clients/{client_id}"
+    page.locator("#interaction-content").fill("电话回访，设备运行正常")
+    page.click("#record-interaction button[type=submit]")
+    page.locator("#timeline li[id^=interaction-]").wait_for()
+    assert "电话回访" in page.locator("#timeline").inner_text()
+    assert page.url.startswith(f"{live_server}/clients/{client_id}")
