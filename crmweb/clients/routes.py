@@ -17,6 +17,7 @@ from crmweb.auth.permissions import (
     CLIENTS_EXPORT,
     CLIENTS_IMPORT,
     CLIENTS_MERGE,
+    CLIENTS_READ_ANY,
     CLIENTS_REASSIGN,
     CLIENTS_RECORD,
     CLIENTS_SET_TIER,
@@ -45,14 +46,17 @@ def _filters() -> services.SearchFilters:
         return value if value in allowed else ""
 
     sees_eligible = role_can(current_user.role, CLIENTS_APPROVE_VIP)
+    owner = request.args.get("owner")
+    if owner is None and not request.args.get("q") and not role_can(current_user.role, CLIENTS_READ_ANY):
+        owner = str(current_user.id)  # sales open the list on their own clients ("全部" shows every one)
     return services.SearchFilters(
         query=request.args.get("q", "")[:100],
         stage=choice("stage", rules.STAGES),
         tier=choice("tier", rules.TIERS),
         vip=choice("vip", [s for s in labels.VIP_STATUS if sees_eligible or s != "eligible"]),
         sees_eligible=sees_eligible,
-        owner_id=whole_number(request.args.get("owner")),
-        unowned=request.args.get("owner") == "none",
+        owner_id=whole_number(owner),
+        unowned=owner == "none",
         label_id=whole_number(request.args.get("label")),
         overdue=request.args.get("overdue") == "1",
     )
@@ -66,15 +70,17 @@ def index():
     reads_secrets = role_can(current_user.role, ARCHIVE_READ_ANY)
     full_rows = {client.id for client in page.items
                  if rules.sees_full_list_row(reads_secrets, current_user.id, client.owner_id)}
+    # Bulk actions tick only the clients this person may change.
+    editable = {client.id for client in page.items if services.can_edit(current_user, client)}
     response = render("clients/index.html", "clients/_results.html", filters=filters, page=page,
                       owners=services.assignable_owners(),
                       # The filter form is not part of the fragment: no labels needed for it.
                       all_labels=[] if is_fragment_request() else services.labels(),
-                      labels=labels, full_rows=full_rows, **_row_texts())
+                      labels=labels, full_rows=full_rows, editable=editable, **_row_texts())
     if is_fragment_request():
         # Bookmarkable address without the empty filters the form sends.
         response.headers["HX-Push-Url"] = url_for(
-            "clients.index", **{k: v for k, v in request.args.items() if v})
+            "clients.index", **{k: v for k, v in request.args.items() if v or k == "owner"})
     return response
 
 

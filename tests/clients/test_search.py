@@ -149,3 +149,19 @@ def test_a_query_matching_more_than_the_search_reads_says_the_list_is_partial(
     assert "只列出了一部分" in page
     page = client.get("/clients?q=恒润", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "只列出了一部分" not in page
+
+
+def test_sales_open_the_list_on_their_own_clients_and_tick_only_what_they_may_change(app, client):
+    from tests.clients.helpers import make_client
+    from tests.conftest import log_in
+
+    me, colleague = gen_user(app, "sales"), gen_user(app, "sales")
+    mine = make_client(app, me, "我负责的客户有限公司")
+    theirs = make_client(app, colleague, "同事的客户有限公司")
+    log_in(client, me.username)
+    page = client.get("/clients").get_data(as_text=True)
+    assert f'id="client-{mine}"' in page and f'id="client-{theirs}"' not in page
+    everyone = client.get("/clients?owner=").get_data(as_text=True)
+    assert f'id="client-{theirs}"' in everyone
+    assert f'name="client_id" value="{mine}"' in everyone
+    assert f'name="client_id" value="{theirs}"' not in everyone
