@@ -156,6 +156,7 @@ def _detail_context(client, **extra):
         client=client, sections=[s for s in SECTIONS.values() if s.applies_to(client)],
         confidential=confidential, may_read=may_read,
         access_pending=not may_read and _access_pending(client),
+        grant_until=services.grant_until(current_user.id, client.id, now),
         vip_status=rules.shown_vip_status(client.vip_status,
                                           services.sees_dealings(current_user, client, now)),
         may_edit=services.can_edit(current_user, client), timeline=services.timeline(client),

@@ -67,6 +67,14 @@ def has_active_grant(user_id: int, client_id: int, now: datetime) -> bool:
             ArchiveAccessRequest.expires_at > now)) > 0
 
 
+def grant_until(user_id: int, client_id: int, now: datetime) -> datetime | None:
+    """Until when the person's approved access to the client's archive lasts, if it does."""
+    return db.session.scalar(
+        sa.select(sa.func.max(ArchiveAccessRequest.expires_at)).where(
+            ArchiveAccessRequest.client_id == client_id, ArchiveAccessRequest.requester_id == user_id,
+            ArchiveAccessRequest.status == "approved", ArchiveAccessRequest.expires_at > now))
+
+
 def can_read_confidential(actor: User, client: Client, now: datetime) -> bool:
     if rules.may_read_confidential(role_can(actor.role, ARCHIVE_READ_ANY), actor.id, client.owner_id, False):
         return True

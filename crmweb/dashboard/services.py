@@ -1,8 +1,9 @@
 """The "today" page: what each person has to do today, gathered from the areas that know it."""
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from crmweb.auth.models import User
 from crmweb.auth.permissions import (
@@ -19,6 +20,7 @@ from crmweb.timeutil import local_zone
 
 BIRTHDAY_DAYS = 7
 LISTED = 8  # rows per card; the card links to the whole list
+DECISIONS_SHOWN = timedelta(days=7)
 
 
 @dataclass
@@ -47,6 +49,9 @@ class Today:
     vip_applied: int | None = None   # None: not this person's to approve
     vip_eligible: int | None = None
     access_requests: int | None = None
+    # My own requests to read an archive, decided in the last week: how they were answered.
+    my_decisions: list[ArchiveAccessRequest] = field(default_factory=list)
+    my_pending: int = 0
 
 
 def today_for(user: User, now: datetime, today: date) -> Today:
@@ -74,6 +79,13 @@ def today_for(user: User, now: datetime, today: date) -> Today:
             sa.select(Client.vip_status, sa.func.count())
             .where(Client.vip_status.in_(("applied", "eligible"))).group_by(Client.vip_status)).all())
         result.vip_applied, result.vip_eligible = counts.get("applied", 0), counts.get("eligible", 0)
+    mine = sa.select(ArchiveAccessRequest).where(ArchiveAccessRequest.requester_id == user.id)
+    result.my_decisions = db.session.scalars(
+        mine.where(ArchiveAccessRequest.decided_at >= now - DECISIONS_SHOWN)
+        .options(selectinload(ArchiveAccessRequest.client))
+        .order_by(ArchiveAccessRequest.decided_at.desc()).limit(LISTED)).all()
+    result.my_pending = db.session.scalar(sa.select(sa.func.count()).select_from(
+        mine.where(ArchiveAccessRequest.status == "pending").subquery()))
     if role_can(user.role, ARCHIVE_GRANT):
         result.access_requests = db.session.scalar(
             sa.select(sa.func.count()).where(ArchiveAccessRequest.status == "pending"))

@@ -220,7 +220,10 @@ def test_access_request_approved_for_a_week_then_expires(app, client):
         request_id = db.session.scalar(sa.select(ArchiveAccessRequest.id))
     response = manager.post(f"/clients/access-requests/{request_id}/approve", data={"days": "7"})
     assert response.status_code == 302
-    assert SECRET in client.get(f"/clients/{client_id}").get_data(as_text=True)
+    page = client.get(f"/clients/{client_id}").get_data(as_text=True)
+    assert SECRET in page and 'id="grant-until"' in page
+    today = client.get("/").get_data(as_text=True)  # the requester hears of the decision
+    assert f'id="my-request-{request_id}"' in today and "已批准，至" in today
 
     with app.app_context():
         grant = db.session.get(ArchiveAccessRequest, request_id)
