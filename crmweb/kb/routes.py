@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,12 +26,19 @@ def index():
         hits = search.search(query)
         log_id = services.log_search(current_user, query, len(hits), utcnow())
     words = search.highlight_words(query) if query else []
+    landing = {} if query else {"categories": _categories(), "popular": _published(Article.views.desc()),
+                                "recent": _published(Article.updated_at.desc())}
     response = render("kb/index.html", "kb/_results.html", query=query, hits=hits, log_id=log_id,
                       words=words, highlight=text.highlight, snippet=text.snippet,
-                      plain_text=search.plain_text, categories=_categories())
+                      plain_text=search.plain_text, **landing)
     if is_fragment_request():
         response.headers["HX-Push-Url"] = url_for("kb.index", q=query) if query else url_for("kb.index")
     return response
+
+
+def _published(order, limit: int = 8) -> list[Article]:
+    return db.session.scalars(sa.select(Article).where(Article.status == "published")
+                              .order_by(order, Article.id).limit(limit)).all()
 
 
 def _categories():
@@ -73,6 +81,8 @@ def article(article_id):
         services.log_click(log_id, current_user, item.id)
     if item.status == "published":
         services.count_view(item)
+        # The page shows the count with this read in it (the UPDATE above is not in the session).
+        set_committed_value(item, "views", (item.views or 0) + 1)
     my_vote = db.session.scalar(sa.select(Vote.helpful).where(
         Vote.article_id == item.id, Vote.user_id == current_user.id))
     return render("kb/article.html", "kb/_votes.html", article=item, related=_related(item),

@@ -57,6 +57,26 @@
     var link = section.querySelector(".edit-link");
     if (link) link.focus();
   });
+  // "Copy answer": the article's text, ready to paste into a chat with the client. The clipboard
+  // API needs a secure page; on plain http an intranet has, the selection is copied instead.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-copy]");
+    if (!button) return;
+    var source = document.getElementById(button.dataset.copy);
+    var text = source.innerText.trim();
+    var done = function () { button.textContent = button.dataset.copied; };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done);
+      return;
+    }
+    var range = document.createRange();
+    range.selectNodeContents(source);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    if (document.execCommand("copy")) done();
+    selection.removeAllRanges();
+  });
   document.addEventListener("htmx:confirm", function (event) {
     var field = document.activeElement;
     if (field && field.dataset && field.dataset.composing && event.detail.elt.contains(field)) {

@@ -61,3 +61,14 @@ def test_nothing_is_searched_or_logged_while_a_pinyin_word_is_being_composed(app
     assert len(searches) == 1 and searches[0].endswith("q=%E6%8A%A5%E4%BF%AE")
     with app.app_context():
         assert db.session.scalars(sa.select(SearchLog.query)).all() == ["报修"]
+
+
+def test_copy_answer_puts_the_text_ready_for_a_chat(app, live_server, page):
+    with app.app_context():
+        services.import_articles(ARTICLES, utcnow())
+        article_id = db.session.scalar(sa.select(Article.id).where(Article.ref == "r1"))
+    sign_in(page, live_server, gen_user(app, "service").username)
+    page.goto(f"{live_server}/kb/{article_id}")
+    page.click("button.copy-answer")
+    page.locator("button.copy-answer", has_text="已复制").wait_for()
+    assert page.console_errors == []

@@ -222,3 +222,13 @@ def test_snippets_show_characters_not_entities(app, client, kb):
     page = client.get("/kb?q=报修单").get_data(as_text=True)
     assert "&amp;lt;" not in page and "&amp;amp;" not in page and "&amp;#34;" not in page
     assert "A&lt;B" in page and "&amp; C" in page
+
+
+def test_the_first_view_counts_and_the_landing_page_shows_popular_and_recent(app, client, kb):
+    signed_in(app, client, "service")
+    page = client.get(f"/kb/{kb['r1']}").get_data(as_text=True)
+    assert "浏览 1 次" in page and 'data-copy="kb-answer"' in page
+    landing = client.get("/kb").get_data(as_text=True)
+    popular = landing.split('id="kb-popular"')[1].split("</ol>")[0]
+    assert popular.index(f'/kb/{kb["r1"]}') < popular.index(f'/kb/{kb["r2"]}')
+    assert 'id="kb-recent"' in landing
