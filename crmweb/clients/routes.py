@@ -78,9 +78,11 @@ def index():
                       all_labels=[] if is_fragment_request() else services.labels(),
                       labels=labels, full_rows=full_rows, editable=editable, **_row_texts())
     if is_fragment_request():
-        # Bookmarkable address without the empty filters the form sends.
+        # Bookmarkable address without the empty filters the form sends (an empty owner stays for
+        # those whose list opens on their own clients: for them it means "everyone's").
+        keeps_owner = not role_can(current_user.role, CLIENTS_READ_ANY)
         response.headers["HX-Push-Url"] = url_for(
-            "clients.index", **{k: v for k, v in request.args.items() if v or k == "owner"})
+            "clients.index", **{k: v for k, v in request.args.items() if v or (k == "owner" and keeps_owner)})
     return response
 
 

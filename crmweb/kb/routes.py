@@ -2,10 +2,10 @@
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm.attributes import set_committed_value
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.attributes import set_committed_value
 
 from crmweb.auth.permissions import KB_PUBLISH, KB_SYNONYMS, KB_VIEW, KB_WRITE, can, require
 from crmweb.extensions import db
