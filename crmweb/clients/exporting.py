@@ -34,7 +34,9 @@ def _columns():
         (_("联系人"), lambda c, a, k: k.name if k else ""),
         (_("职位"), lambda c, a, k: k.position if k else ""),
         (_("手机"), lambda c, a, k: display_phone(k.mobile) if k else ""),
+        (_("电话"), lambda c, a, k: "、".join(display_phone(n) for n in _other_numbers(k))),
         (_("邮箱"), lambda c, a, k: k.email if k else ""),
+        (_("生日"), lambda c, a, k: _birthday(k)),
         (_("往来银行"), lambda c, a, k: a.banks if a else ""),
         (_("贷款状况"), lambda c, a, k: a.loan_status if a else ""),
         (_("付款态度"), lambda c, a, k: a.payment_attitude if a else ""),
@@ -45,13 +47,41 @@ def _columns():
     ]
 
 
+def _other_numbers(contact) -> list[str]:
+    if contact is None:
+        return []
+    return [n for n in [contact.phone, *(contact.other_phones or "").splitlines()] if n]
+
+
+def _birthday(contact) -> str:
+    if contact is None or not contact.birth_month:
+        return ""
+    lunar = contact.birthday_calendar == "lunar"
+    day = f"{'闰' if contact.birthday_leap_month else ''}{contact.birth_month}-{contact.birth_day}"
+    year = f"{contact.birth_year}-" if contact.birth_year else ""
+    return (_("农历") if lunar else "") + year + day
+
+
 def _rows(clients, archives):
+    """A row per contact, the client's columns repeated; a client without contacts, one row."""
     columns = _columns()
     yield [title for title, _value in columns]
     for client in clients:
         archive = archives.get(client.id)
-        contact = client.contacts[0] if client.contacts else None
-        yield [neutralise(value(client, archive, contact)) for _title, value in columns]
+        for contact in client.contacts or [None]:
+            yield [neutralise(value(client, archive, contact)) for _title, value in columns]
+
+
+# Column widths in characters (a CJK character counts two): wide enough to read, no wider.
+_WIDTHS = [30, 6, 10, 10, 12, 10, 30, 20, 10, 14, 16, 24, 26, 14, 20, 14, 14, 16, 16, 16, 16]
+
+
+def file_name(export_format: str, today) -> tuple[str, str]:
+    """('客户档案-2026-11-23.xlsx', 'clients-2026-11-23.xlsx'): the dated Chinese name, and the
+    plain one for programs that cannot read it."""
+    stem = _("联系人") if export_format == "vcf" else _("客户档案")
+    ascii_stem = "contacts" if export_format == "vcf" else "clients"
+    return f"{stem}-{today:%Y-%m-%d}.{export_format}", f"{ascii_stem}-{today:%Y-%m-%d}.{export_format}"
 
 
 def to_csv(clients, archives) -> bytes:
@@ -65,9 +95,13 @@ def to_csv(clients, archives) -> bytes:
 
 def to_xlsx(clients, archives) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("客户"))
+    sheet.freeze_panes = "A2"  # the header stays while scrolling
+    for index, width in enumerate(_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     for row in _rows(clients, archives):
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
     buffer = io.BytesIO()

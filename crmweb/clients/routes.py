@@ -1,5 +1,6 @@
 """/clients: find, open, record, edit in place; confidential sections behind the rules."""
 from datetime import timedelta
+from urllib.parse import quote
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -631,9 +632,9 @@ def import_confirm(import_id):
 
 
 EXPORT_TYPES = {
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "clients.xlsx"),
-    "csv": ("text/csv; charset=utf-8", "clients.csv"),
-    "vcf": ("text/vcard; charset=utf-8", "contacts.vcf"),
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "vcf": "text/vcard; charset=utf-8",
 }
 
 
@@ -652,9 +653,10 @@ def export(export_format):
         body = exporting.to_csv(clients, archives)
     else:
         body = exporting.to_vcard(clients)
-    mimetype, filename = EXPORT_TYPES[export_format]
-    response = current_app.response_class(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = current_app.response_class(body, mimetype=EXPORT_TYPES[export_format])
+    chinese, plain = exporting.file_name(export_format, utcnow().astimezone(local_zone()).date())
+    response.headers["Content-Disposition"] = \
+        f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(chinese)}"
     return response
 
 

@@ -423,3 +423,27 @@ def test_the_same_file_imported_twice_at_once_creates_each_person_once(app, data
     assert (count(app, Client), count(app, Contact)) == (50, 400)
     # One of them created everybody; the other found them all and had nothing to change.
     assert sorted("新建 400" in output for _, output in outcomes) == [False, True]
+
+
+def test_exports_hold_every_contact_under_a_dated_chinese_name(app, client):
+    from openpyxl import load_workbook
+
+    from tests.clients.helpers import make_client
+    from tests.conftest import log_in
+
+    manager = gen_user(app, "manager")
+    make_client(app, manager, "徐州华通机械有限公司", contacts=[
+        {"name": "曾小明", "mobile": "+8613812345678"}, {"name": "钱芳", "phone": "95338"}])
+    make_client(app, manager, "没有联系人的客户")
+    log_in(client, manager.username)
+    response = client.get("/clients/export.xlsx")
+    disposition = response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''%E5%AE%A2%E6%88%B7%E6%A1%A3%E6%A1%88-20" in disposition  # 客户档案-20…
+    assert 'filename="clients-20' in disposition
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert sheet.freeze_panes == "A2" and sheet.column_dimensions["A"].width >= 20
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    names = sorted((row[0], row[8] or "") for row in rows)
+    assert names == [("徐州华通机械有限公司", "曾小明"), ("徐州华通机械有限公司", "钱芳"), ("没有联系人的客户", "")]
+    csv_text = client.get("/clients/export.csv").data.decode("utf-8-sig")
+    assert csv_text.count("徐州华通机械有限公司") == 2 and "95338" in csv_text
