@@ -444,6 +444,7 @@ def test_exports_hold_every_contact_under_a_dated_chinese_name(app, client):
     assert sheet.freeze_panes == "A2" and sheet.column_dimensions["A"].width >= 20
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
     names = sorted((row[0], row[8] or "") for row in rows)
-    assert names == [("徐州华通机械有限公司", "曾小明"), ("徐州华通机械有限公司", "钱芳"), ("没有联系人的客户", "")]
+    assert names == [("徐州华通机械有限公司", "曾小明"), ("徐州华通机械有限公司", "钱芳"),
+                     ("没有联系人的客户", "")]
     csv_text = client.get("/clients/export.csv").data.decode("utf-8-sig")
     assert csv_text.count("徐州华通机械有限公司") == 2 and "95338" in csv_text
