@@ -257,6 +257,9 @@ class ClientImport(db.Model):
     filename: Mapped[str] = mapped_column(sa.String(200))
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Once confirmed: the file is dropped, the clients it touched are kept for a view of them.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    client_ids: Mapped[str | None] = mapped_column(sa.Text)  # comma-separated
 
 
 @sa.event.listens_for(sa.orm.Session, "before_flush")

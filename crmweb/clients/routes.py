@@ -48,7 +48,8 @@ def _filters() -> services.SearchFilters:
 
     sees_eligible = role_can(current_user.role, CLIENTS_APPROVE_VIP)
     owner = request.args.get("owner")
-    if owner is None and not request.args.get("q") and not role_can(current_user.role, CLIENTS_READ_ANY):
+    if owner is None and not request.args.get("q") and not request.args.get("import") \
+            and not role_can(current_user.role, CLIENTS_READ_ANY):
         owner = str(current_user.id)  # sales open the list on their own clients ("全部" shows every one)
     return services.SearchFilters(
         query=request.args.get("q", "")[:100],
@@ -60,6 +61,7 @@ def _filters() -> services.SearchFilters:
         unowned=owner == "none",
         label_id=whole_number(request.args.get("label")),
         overdue=request.args.get("overdue") == "1",
+        client_ids=services.imported_client_ids(current_user.id, whole_number(request.args.get("import"))),
     )
 
 
@@ -595,14 +597,22 @@ def import_upload():
         form.file.errors.append(str(problem))
         return render("clients/import.html", form=form, status_code=422)
     preview = services.import_clients(current_user, owner_id, parsed, utcnow(), dry_run=True)
-    # Previews nobody confirmed within a day are dropped, with their files.
-    db.session.execute(db.delete(ClientImport).where(ClientImport.created_at < utcnow() - timedelta(days=1)))
+    # Previews nobody confirmed within a day are dropped, with their files; done imports after a month.
+    db.session.execute(db.delete(ClientImport).where(
+        ClientImport.created_at < utcnow() - timedelta(days=1), ClientImport.confirmed_at.is_(None)))
+    db.session.execute(db.delete(ClientImport).where(
+        ClientImport.confirmed_at < utcnow() - timedelta(days=30)))
     pending = ClientImport(user_id=current_user.id, owner_id=owner_id, filename=filename[:200],
                            content=data, created_at=utcnow())
     db.session.add(pending)
     db.session.commit()
+    # The first lines of the file as they will go in: refused lines marked with their reason.
+    problems = {problem.line: problem.message for problem in preview.problems}
+    sample = sorted([(row.line, row) for row in parsed.rows[:20]] + [(line, None) for line in problems],
+                    key=lambda item: item[0])[:20]
     return render("clients/import_preview.html", parsed=parsed, summary=preview, pending=pending,
-                  field_labels=_field_labels())
+                  field_labels=_field_labels(), sample=sample, problems=problems,
+                  warned={warning.line for warning in preview.warnings})
 
 
 def _field_labels():
@@ -617,18 +627,22 @@ def import_confirm(import_id):
     from crmweb.clients.importing import UnreadableFile, parse_file
 
     pending = db.session.get(ClientImport, import_id)
-    if pending is None or pending.user_id != current_user.id:
-        abort(404)
+    if pending is None or pending.user_id != current_user.id or pending.confirmed_at is not None:
+        abort(404)  # another's, or used up
     try:
         parsed = parse_file(pending.content, pending.filename)
     except UnreadableFile as problem:
         raise DomainError(str(problem), status_code=422) from None
-    db.session.delete(pending)
+    # The file goes in the import's own transaction; which clients it touched stays after it.
+    pending.content, pending.confirmed_at = b"", utcnow()
     summary = services.import_clients(current_user, pending.owner_id, parsed, utcnow())
-    flash(_("导入完成：新建 %(created)s，更新 %(updated)s，跳过 %(skipped)s，错误 %(errors)s。",
+    pending.client_ids = ",".join(str(i) for i in sorted(summary.client_ids))
+    db.session.commit()
+    flash(_("导入完成：新建 %(created)s，更新 %(updated)s，跳过 %(skipped)s，错误 %(errors)s。"
+            "下面是这次导入的客户。",
             created=summary.created, updated=summary.updated, skipped=summary.skipped,
             errors=summary.errors), "success")
-    return redirect(url_for("clients.index"))
+    return redirect(url_for("clients.index", **{"import": pending.id}))
 
 
 EXPORT_TYPES = {

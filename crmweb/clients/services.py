@@ -26,6 +26,7 @@ from crmweb.clients.models import (
     ArchiveAccessRequest,
     Client,
     ClientConfidential,
+    ClientImport,
     ClientLabel,
     ClientSearchKey,
     Contact,
@@ -135,6 +136,7 @@ class SearchFilters:
     overdue: bool = False
     # "VIP eligible" comes from purchases: for those who may not see it, such clients count as "none".
     sees_eligible: bool = True
+    client_ids: list[int] | None = None  # just these (the clients of one import)
 
 
 @dataclass
@@ -161,7 +163,22 @@ def _filtered(query, filters: SearchFilters, now: datetime):
                                           .where(client_label_links.c.label_id == filters.label_id)))
     if filters.overdue:
         query = query.where(Client.contact_due_at < now)
+    if filters.client_ids is not None:
+        query = query.where(Client.id.in_(filters.client_ids))
     return query
+
+
+IMPORT_VIEW_LIMIT = 5000  # clients one import's view lists (a parameter each in the query)
+
+
+def imported_client_ids(user_id: int, import_id: int | None) -> list[int] | None:
+    """The clients a person's confirmed import touched; None when there is no such import."""
+    if not import_id:
+        return None
+    done = db.session.get(ClientImport, import_id)
+    if done is None or done.user_id != user_id or done.confirmed_at is None:
+        return None
+    return [int(i) for i in (done.client_ids or "").split(",") if i][:IMPORT_VIEW_LIMIT]
 
 
 def _ranked_matches(filters: SearchFilters, prefix: str, now: datetime) -> tuple[list[int], bool]:
@@ -753,6 +770,7 @@ class ImportSummary:
     skipped: int = 0
     problems: list = field(default_factory=list)   # rows not imported
     warnings: list = field(default_factory=list)   # rows imported, something in them flagged
+    client_ids: set = field(default_factory=set)   # the archive's clients the file matched or made
 
     @property
     def errors(self) -> int:
@@ -878,6 +896,7 @@ def import_clients(actor, owner_id: int | None, parsed, now: datetime,
                 summary.updated += 1
             else:
                 summary.skipped += 1
+            summary.client_ids.add(client.id)
             remember(contact, values)
             continue
         key = normalise(row.client_name) if row.client_name else None
@@ -896,6 +915,7 @@ def import_clients(actor, owner_id: int | None, parsed, now: datetime,
                 change_secrets(client, row.confidential)
             client.updated_at = now
             touched[client.id] = client
+            summary.client_ids.add(client.id)
             summary.created += 1
             continue
         if client is None:
@@ -915,6 +935,7 @@ def import_clients(actor, owner_id: int | None, parsed, now: datetime,
         summary.created += 1
 
     new_ids = _insert_new_clients(new_clients)
+    summary.client_ids.update(new_ids)
     for client_id, client in zip(new_ids, new_clients, strict=True):
         if client.confidential:
             secrets_changed[client_id] = set(client.confidential)

@@ -266,10 +266,17 @@ def test_web_import_previews_then_writes_on_confirmation(app, client):
     assert "第 4 行：电话号码无法规范化" in page and "往来银行" in page
     assert "中国工商银行济南分行" not in page  # the preview names confidential columns, never values
     assert count(app, Client) == 0
+    assert 'class="refused" id="line-6"' in page and "无法识别的客户等级" in page.split('id="line-6"')[1]
+    assert 'id="line-4" class="warned"' in page
     import_id = page.split('/clients/import/')[1].split('"')[0]
     response = client.post(f"/clients/import/{import_id}")
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.location == f"/clients?import={import_id}"
     assert count(app, Client) == 3 and count(app, Contact) == 4
+    just_these = client.get(response.location).get_data(as_text=True)
+    assert "刚才导入的 3 个客户" in just_these and just_these.count('<tr id="client-') == 3
+    other = app.test_client()
+    log_in(other, gen_user(app, "specialist").username)
+    assert "刚才导入" not in other.get(response.location).get_data(as_text=True)  # mine alone
     with app.app_context():
         assert set(db.session.scalars(sa.select(Client.owner_id))) == {specialist.id}
     assert client.post(f"/clients/import/{import_id}").status_code == 404  # used up
