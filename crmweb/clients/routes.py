@@ -61,6 +61,7 @@ def _filters() -> services.SearchFilters:
         unowned=owner == "none",
         label_id=whole_number(request.args.get("label")),
         overdue=request.args.get("overdue") == "1",
+        sort=choice("sort", ("due",)),
         client_ids=services.imported_client_ids(current_user.id, whole_number(request.args.get("import"))),
     )
 

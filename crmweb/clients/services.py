@@ -1,7 +1,7 @@
 """Use cases of the client archive: take the actor and `now`, check the rules, persist, audit."""
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -137,6 +137,7 @@ class SearchFilters:
     # "VIP eligible" comes from purchases: for those who may not see it, such clients count as "none".
     sees_eligible: bool = True
     client_ids: list[int] | None = None  # just these (the clients of one import)
+    sort: str = ""  # "" by name (pinyin) | "due": whoever most needs contact first
 
 
 @dataclass
@@ -205,6 +206,13 @@ def _clients_in_order(ids: list[int]) -> list[Client]:
     return [loaded[client_id] for client_id in ids if client_id in loaded]
 
 
+def _sort_key(sort: str):
+    if sort == "due":  # lost clients (never due) last
+        earliest = datetime.min.replace(tzinfo=UTC)
+        return lambda row: (row.contact_due_at is None, row.contact_due_at or earliest, row.id)
+    return lambda row: (row.sort_key, row.id)
+
+
 def search_clients(filters: SearchFilters, raw_page, page_size: int, now: datetime) -> SearchPage:
     """One page of the clients matching the filters: best matches first, else by pinyin."""
     prefix = rules.search_prefix(filters.query)
@@ -218,15 +226,17 @@ def search_clients(filters: SearchFilters, raw_page, page_size: int, now: dateti
         if total <= SMALL_RESULT:
             # A narrow filter: fetch its few rows by their index and sort here. Left to itself the
             # database would walk the whole pinyin index looking for them.
-            rows = db.session.execute(_filtered(sa.select(Client.id, Client.sort_key), filters, now)).all()
-            ids = [row.id for row in sorted(rows, key=lambda row: (row.sort_key, row.id))]
+            rows = db.session.execute(_filtered(sa.select(Client.id, Client.sort_key, Client.contact_due_at),
+                                                filters, now)).all()
+            ids = [row.id for row in sorted(rows, key=_sort_key(filters.sort))]
     number = pagination.page_number(raw_page, total, page_size)
     offset = (number - 1) * page_size
     if ids is not None:
         page_ids = ids[offset:offset + page_size]
     else:
-        page_ids = db.session.scalars(query.order_by(Client.sort_key, Client.id)
-                                      .limit(page_size).offset(offset)).all()
+        order = (Client.contact_due_at.asc().nulls_last(), Client.id) if filters.sort == "due" \
+            else (Client.sort_key, Client.id)
+        page_ids = db.session.scalars(query.order_by(*order).limit(page_size).offset(offset)).all()
     return SearchPage(items=_clients_in_order(page_ids), number=number, size=page_size, total=total,
                       capped=capped)
 

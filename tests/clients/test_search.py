@@ -165,3 +165,26 @@ def test_sales_open_the_list_on_their_own_clients_and_tick_only_what_they_may_ch
     assert f'id="client-{theirs}"' in everyone
     assert f'name="client_id" value="{mine}"' in everyone
     assert f'name="client_id" value="{theirs}"' not in everyone
+
+
+def test_the_list_sorts_by_who_most_needs_contact(app, client):
+    manager = gen_user(app, "manager")
+    recent = make_client(app, manager, "阿里联系过的客户")
+    forgotten = make_client(app, manager, "张久未联系客户")
+    with app.app_context():
+        db.session.get(Client, recent).last_contact_at = utcnow()
+        db.session.get(Client, forgotten).last_contact_at = utcnow() - timedelta(days=60)
+        db.session.commit()
+    log_in(client, manager.username)
+    by_name = client.get("/clients").get_data(as_text=True)
+    assert by_name.index(f'id="client-{recent}"') < by_name.index(f'id="client-{forgotten}"')
+    by_due = client.get("/clients?sort=due").get_data(as_text=True)
+    assert by_due.index(f'id="client-{forgotten}"') < by_due.index(f'id="client-{recent}"')
+    assert 'aria-sort="ascending"' in by_due
+
+
+def test_the_large_list_sorts_in_the_database_the_same_way(app, client, monkeypatch):
+    from crmweb.clients import services
+
+    monkeypatch.setattr(services, "SMALL_RESULT", 0)  # as on a large archive
+    test_the_list_sorts_by_who_most_needs_contact(app, client)
