@@ -49,3 +49,12 @@ def test_migrations_build_exactly_the_models(app):
     with app.app_context(), db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert differences == []
+
+
+def test_make_run_takes_a_port():
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    dry = subprocess.run(["make", "-n", "run", "PORT=8123"], cwd=root, capture_output=True, text=True)
+    assert "--port 8123" in dry.stdout

@@ -90,3 +90,21 @@ def test_recording_an_interaction_proposes_now_and_stays_on_the_client_page(app,
     page.locator("#timeline li[id^=interaction-]").wait_for()
     assert "电话回访" in page.locator("#timeline").inner_text()
     assert page.url.startswith(f"{live_server}/clients/{client_id}")
+
+
+def test_a_printed_client_page_has_no_menus_forms_or_edit_links(app, live_server, page):
+    owner = gen_user(app, "specialist")
+    client_id = make_client(app, owner, "徐州华通机械有限公司")
+    sign_in(page, live_server, owner.username)
+    page.goto(f"{live_server}/clients/{client_id}")
+    page.click("#record-interaction summary")
+    page.locator("#interaction-content").fill("到访洽谈")
+    page.click("#record-interaction button[type=submit]")
+    page.locator("#timeline li[id^=interaction-]").wait_for()
+    # The knowledge-base link is told apart from the text by an underline, not by colour alone.
+    link = page.locator("#timeline a.kb-link").first
+    assert "underline" in link.evaluate("e => getComputedStyle(e).textDecorationLine")
+    page.emulate_media(media="print")
+    assert not page.locator(".topbar").is_visible()
+    assert not page.locator("#section-basics .edit-link").is_visible()
+    assert page.locator("#section-basics dl").is_visible()
