@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -118,9 +119,14 @@ def _confidential_row(client: Client) -> ClientConfidential:
 
 
 def read_confidential(actor: User, client: Client, now: datetime) -> ClientConfidential:
-    """The confidential sections, the read audited; NotAllowed unless the actor may read them."""
+    """The confidential sections; NotAllowed unless the actor may read them. The read is audited
+    once per request, however many parts of the page show it (an audit log that counts one read
+    three times cannot be trusted)."""
     _require_confidential(actor, client, now, "view")
-    record_audit("archive.viewed", target_type="client", target_id=client.id, now=now)
+    audited = g.setdefault("archives_read", set()) if has_request_context() else set()
+    if client.id not in audited:
+        record_audit("archive.viewed", target_type="client", target_id=client.id, now=now)
+        audited.add(client.id)
     return _confidential_row(client)
 
 

@@ -107,3 +107,26 @@ def test_confidential_pages_are_not_cached(app, client, secret_client):
     manager = gen_user(app, "manager")
     log_in(client, manager.username)
     assert client.get(f"/clients/{client_id}").headers["Cache-Control"] == "no-store"
+
+
+def test_one_get_of_a_confidential_page_or_fragment_writes_one_audit_row(app, client):
+    import sqlalchemy as sa
+
+    from crmweb.auth.models import AuditEvent
+    from crmweb.extensions import db
+    from tests.clients.helpers import make_client
+    from tests.conftest import gen_user, log_in
+
+    owner = gen_user(app, "specialist")
+    client_id = make_client(app, owner, secret=True)
+    log_in(client, owner.username)
+    def reads():
+        with app.app_context():
+            return db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "archive.viewed"))
+
+    for path in (f"/clients/{client_id}", f"/clients/{client_id}/sections/financial",
+                 f"/clients/{client_id}/sections/financial/edit"):
+        for headers in ({}, {"HX-Request": "true"}):
+            before = reads()
+            assert client.get(path, headers=headers).status_code == 200
+            assert reads() - before == 1, (path, headers)
