@@ -9,7 +9,6 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from crmweb.auth.audit import record_audit
-from crmweb.auth.permissions import Denied
 from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request
 
@@ -27,6 +26,34 @@ class DomainError(Exception):
         self.audit = audit
         if status_code is not None:
             self.status_code = status_code
+
+
+class Denied(Exception):
+    """The signed-in user lacks the permission the endpoint declared (auth answers and audits it)."""
+
+    def __init__(self, permission: str | None):
+        super().__init__(permission)
+        self.permission = permission
+
+
+# The kinds a service raises; each answers with its status, chosen here and nowhere else.
+class NotFound(DomainError):
+    status_code = 404
+
+
+class NotAllowed(DomainError):
+    """A rule about who may do it said no (audited as a permission denial)."""
+    status_code = 403
+
+
+class Invalid(DomainError):
+    """The input breaks a rule: the person can correct it."""
+    status_code = 422
+
+
+class Conflict(DomainError):
+    """The state has moved on (already decided, already done, changed meanwhile)."""
+    status_code = 409
 
 
 def _messages():
@@ -68,14 +95,6 @@ def refuse_nul_characters():
 
 def register_errorhandlers(app):
     app.before_request(refuse_nul_characters)
-
-    @app.errorhandler(Denied)
-    def denied(error):
-        db.session.rollback()
-        record_audit("permission.denied", target_type="endpoint", target_id=request.endpoint,
-                     detail=f"{request.method} {request.path} needs {error.permission}")
-        db.session.commit()
-        return render_error(403)
 
     @app.errorhandler(DomainError)
     def domain_error(error):

@@ -11,7 +11,7 @@ from crmweb.admin.forms import AuditFilterForm, ConfirmForm, NewUserForm, RoleFo
 from crmweb.auth import services
 from crmweb.auth.models import AccountRequest, AuditEvent, User
 from crmweb.auth.permissions import ADMIN_AUDIT, ADMIN_USERS, ROLES, USERS_CONFIRM, require
-from crmweb.errors import DomainError
+from crmweb.errors import Invalid
 from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request, render
 from crmweb.pagination import paginate
@@ -101,7 +101,7 @@ def change_role(user_id):
     user = db.get_or_404(User, user_id)
     form = RoleForm()
     if not form.validate_on_submit():
-        raise DomainError(_("请选择有效的角色。"), status_code=422)
+        raise Invalid(_("请选择有效的角色。"))
     if services.change_role(current_user, user, form.role.data, utcnow()):
         flash(_("已将 %(username)s 的角色改为 %(role)s。", username=user.username,
                 role=ROLES[form.role.data]), "success")
@@ -126,7 +126,7 @@ def decide_account_request(request_id, decision):
         abort(404)
     account_request = db.get_or_404(AccountRequest, request_id)
     if not ConfirmForm().validate_on_submit():
-        raise DomainError(_("请求无效，请刷新页面后重试。"), status_code=422)
+        raise Invalid(_("请求无效，请刷新页面后重试。"))
     token = services.decide_account_request(current_user, account_request, decision == "confirm",
                                             utcnow())
     if token is None:

@@ -4,8 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crmweb.auth import sessions
+from crmweb.auth.audit import record_audit
 from crmweb.auth.permissions import enforce_endpoint_permission
-from crmweb.extensions import login_manager
+from crmweb.errors import Denied, render_error
+from crmweb.extensions import db, login_manager
 from crmweb.htmx import is_htmx_request
 from crmweb.timeutil import utcnow
 
@@ -20,6 +22,16 @@ def init_app(app):
     login_manager.unauthorized_handler(_ask_to_sign_in)
     app.before_request(enforce_endpoint_permission)
     app.before_request(_require_password_change)
+    app.register_error_handler(Denied, _denied)
+
+
+def _denied(error: Denied):
+    """A role without the endpoint's permission: 403, and the attempt in the audit log."""
+    db.session.rollback()
+    record_audit("permission.denied", target_type="endpoint", target_id=request.endpoint,
+                 detail=f"{request.method} {request.path} needs {error.permission}")
+    db.session.commit()
+    return render_error(403)
 
 
 def _load_user(user_id: str):

@@ -8,6 +8,8 @@ from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from crmweb.errors import Denied
+
 ROLES = {
     "director": _l("总经理 / 客户总监"),
     "manager": _l("客户服务经理"),
@@ -109,14 +111,6 @@ def declared_permission(endpoint: str | None) -> str | None:
         return PUBLIC
     view = current_app.view_functions.get(endpoint)
     return getattr(view, "required_permission", None)
-
-
-class Denied(Exception):
-    """Raised when the signed-in user lacks the permission the endpoint declared."""
-
-    def __init__(self, permission: str | None):
-        super().__init__(permission)
-        self.permission = permission
 
 
 def enforce_endpoint_permission():

@@ -14,7 +14,7 @@ from crmweb.auth.models import AccountRequest, AuditEvent, PasswordLink, User
 from crmweb.auth.passwords import hash_password, needs_rehash, verify_password
 from crmweb.auth.permissions import ARCHIVE_READ_ANY, ROLES, USERS_CONFIRM, role_can
 from crmweb.auth.rules import login_blocked_until
-from crmweb.errors import DomainError
+from crmweb.errors import Conflict, DomainError, NotAllowed, NotFound
 from crmweb.extensions import db
 
 # Compared against when the username is unknown, so that a wrong username costs the same time.
@@ -94,9 +94,9 @@ def create_user(actor: User | None, username: str, display_name: str, role: str,
     """An account; without a password, one nobody knows until the person sets theirs by link."""
     username = normalise_username(username)
     if role not in ROLES:
-        raise DomainError(_("未知角色。"))
+        raise Conflict(_("未知角色。"))
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
-        raise DomainError(_("用户名 %(username)s 已存在。", username=username))
+        raise Conflict(_("用户名 %(username)s 已存在。", username=username))
     user = User(username=username, display_name=display_name.strip(), role=role,
                 password_hash=hash_password(password or secrets.token_urlsafe(32)), active=active,
                 created_at=now, must_change_password=False)
@@ -133,7 +133,7 @@ def create_account(actor: User, username: str, display_name: str, role: str,
 def _ask_director(actor: User, user: User, kind: str, role: str, now: datetime) -> None:
     if db.session.scalar(sa.select(AccountRequest.id).where(
             AccountRequest.user_id == user.id, AccountRequest.status == "pending")):
-        raise DomainError(_("该账号已有等待总经理确认的变更。"))
+        raise Conflict(_("该账号已有等待总经理确认的变更。"))
     request = AccountRequest(user_id=user.id, kind=kind, role=role, status="pending",
                              requested_by_id=actor.id, requested_at=now)
     db.session.add(request)
@@ -185,11 +185,11 @@ def decide_account_request(actor: User, request: AccountRequest, approve: bool,
     """A director confirms (or refuses) an administrator's change; on confirmation the account
     gets a new one-time link, returned for the director to hand to the person."""
     if not role_can(actor.role, USERS_CONFIRM):
-        raise DomainError(_("只有总经理可以确认此类账号变更。"), status_code=403)
+        raise NotAllowed(_("只有总经理可以确认此类账号变更。"))
     if request.status != "pending":
-        raise DomainError(_("该申请已处理。"))
+        raise Conflict(_("该申请已处理。"))
     if actor.id in (request.requested_by_id, request.user_id):
-        raise DomainError(_("不能确认自己提出的、或与自己账号有关的变更。"), status_code=403)
+        raise NotAllowed(_("不能确认自己提出的、或与自己账号有关的变更。"))
     user = request.user
     request.status = "confirmed" if approve else "refused"
     request.decided_by_id, request.decided_at = actor.id, now
@@ -225,18 +225,18 @@ def password_link(token: str, now: datetime) -> PasswordLink:
     """The unused, unexpired link for `token`; a guessed, used or old one is a 404 that says nothing more."""
     link = db.session.scalar(sa.select(PasswordLink).where(PasswordLink.token_hash == _token_hash(token)))
     if link is None or link.used_at is not None or link.expires_at <= now or not link.user.active:
-        raise DomainError(_("链接无效或已过期，请联系系统管理员重新发送。"), status_code=404)
+        raise NotFound(_("链接无效或已过期，请联系系统管理员重新发送。"))
     return link
 
 
 def set_user_active(actor: User, user: User, active: bool, now: datetime) -> None:
     """Enable or disable an account; disabling ends all its sessions at once."""
     if user.id == actor.id and not active:
-        raise DomainError(_("不能停用自己的账号。"))
+        raise Conflict(_("不能停用自己的账号。"))
     if active and db.session.scalar(sa.select(AccountRequest.id).where(
             AccountRequest.user_id == user.id, AccountRequest.kind == "create",
             AccountRequest.status != "confirmed")):
-        raise DomainError(_("该账号须经总经理确认后才能启用。"), status_code=403)
+        raise NotAllowed(_("该账号须经总经理确认后才能启用。"))
     user.active = active
     if not active:
         sessions.end_all_sessions(user.id, now, "disabled")
@@ -249,9 +249,9 @@ def change_role(actor: User, user: User, role: str, now: datetime) -> bool:
     """Change a role at once, or, for a role that reads every archive, ask a director first;
     returns whether the change is made."""
     if role not in ROLES:
-        raise DomainError(_("未知角色。"))
+        raise Conflict(_("未知角色。"))
     if user.id == actor.id:
-        raise DomainError(_("不能修改自己的角色。"))
+        raise Conflict(_("不能修改自己的角色。"))
     if role != user.role and gives_archive_rights(role):
         _ask_director(actor, user, "promote", role, now)
         db.session.commit()

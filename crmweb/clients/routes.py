@@ -31,7 +31,7 @@ from crmweb.auth.permissions import (
 from crmweb.clients import bp, forms, labels, rules, services
 from crmweb.clients.models import ArchiveAccessRequest, ClientImport, Contact, Interaction, ServiceEvent
 from crmweb.clients.sections import SECTIONS, contact_version
-from crmweb.errors import DomainError
+from crmweb.errors import Invalid, NotAllowed
 from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request, render
 from crmweb.ids import whole_number
@@ -139,7 +139,7 @@ def merge(client_id):
     other_id = whole_number(request.form.get("other_id"))
     gone = services.get_client(other_id) if other_id else None
     if gone is None or not forms.MergeForm().validate_on_submit():
-        raise DomainError(_("请选择要合并进来的客户。"), status_code=422)
+        raise Invalid(_("请选择要合并进来的客户。"))
     name = gone.name
     services.merge_clients(current_user, keep, gone, utcnow())
     flash(_("已把“%(name)s”合并到本客户：联系人、交流记录和事件都已移过来。", name=name), "success")
@@ -402,7 +402,7 @@ def edit_record(client_id, kind, record_id):
     services.require_archive(current_user, client, utcnow())
     record = _record_or_404(client, kind, record_id)
     if not services.can_correct(current_user, record, utcnow()):
-        raise services.NotAllowed(_("记录人可在一天内更正或作废自己的记录，之后请找主管。"))
+        raise NotAllowed(_("记录人可在一天内更正或作废自己的记录，之后请找主管。"))
     form = _correction_form(client, kind, obj=record)
     form.occurred_at.data = _local_naive(record.occurred_at)  # people read and type local time
     return render("clients/detail.html", **_detail_context(client, correcting=(kind, record.id),
@@ -440,7 +440,7 @@ def void_record(client_id, kind, record_id):
     record = _record_or_404(client, kind, record_id)
     form = forms.ReasonForm()
     if not form.validate_on_submit():
-        raise DomainError(_("请填写作废原因。"), status_code=422)
+        raise Invalid(_("请填写作废原因。"))
     services.void_record(current_user, client, record, form.reason.data, utcnow())
     flash(_("已作废记录，相关数字已重新计算。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id, _anchor="timeline"))
@@ -457,7 +457,7 @@ def set_tier(client_id):
     client = services.get_client(client_id)
     form = forms.TierForm()
     if not form.validate_on_submit():
-        raise DomainError(_("请选择有效的客户等级。"), status_code=422)
+        raise Invalid(_("请选择有效的客户等级。"))
     services.set_tier(current_user, client, form.tier.data, utcnow())
     flash(_("客户等级已改为 %(tier)s。", tier=labels.TIER[form.tier.data]), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
@@ -469,7 +469,7 @@ def apply_vip(client_id):
     client = services.get_client(client_id)
     form = forms.ReasonForm()
     if not form.validate_on_submit():
-        raise DomainError(_("请填写申请 VIP 的理由。"), status_code=422)
+        raise Invalid(_("请填写申请 VIP 的理由。"))
     services.apply_for_vip(current_user, client, form.reason.data, utcnow())
     flash(_("已提交 VIP 申请，等待经理审批。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
@@ -493,7 +493,7 @@ def reassign_owner(client_id):
     form = _owner_form(client)
     owner = db.session.get(User, form.owner_id.data) if form.validate_on_submit() else None
     if owner is None:
-        raise DomainError(_("请选择负责人。"), status_code=422)
+        raise Invalid(_("请选择负责人。"))
     services.reassign_owner(current_user, client, owner, utcnow())
     flash(_("负责人已改为 %(name)s。", name=owner.display_name), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
@@ -505,7 +505,7 @@ def set_labels(client_id):
     client = services.get_client(client_id)
     form = forms.LabelsForm()
     if not form.validate_on_submit():
-        raise DomainError(_("分组或标签太长。"), status_code=422)
+        raise Invalid(_("分组或标签太长。"))
     split = lambda text: (text or "").replace("，", ",").split(",")  # noqa: E731
     services.set_labels(current_user, client, {"group": split(form.groups.data),
                                                "tag": split(form.tags.data)}, utcnow())
@@ -519,7 +519,7 @@ def request_access(client_id):
     client = services.get_client(client_id)
     form = forms.ReasonForm()
     if not form.validate_on_submit():
-        raise DomainError(_("请填写查阅理由。"), status_code=422)
+        raise Invalid(_("请填写查阅理由。"))
     services.request_archive_access(current_user, client, form.reason.data, utcnow())
     flash(_("已提交查阅申请，经理批准后即可查阅。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
@@ -553,7 +553,7 @@ def decide_access(request_id, decision):
         abort(404)
     form = forms.AccessDecisionForm()
     if not form.validate_on_submit():
-        raise DomainError(_("授权天数为 1 到 90 天。"), status_code=422)
+        raise Invalid(_("授权天数为 1 到 90 天。"))
     services.decide_access_request(current_user, access_request, decision == "approve",
                                    form.days.data or 7, form.note.data, utcnow())
     flash(_("已批准查阅申请。") if decision == "approve" else _("已拒绝查阅申请。"), "success")
@@ -587,7 +587,7 @@ def import_upload():
         return render("clients/import.html", form=form, status_code=status)
     owner_id = form.owner_id.data if can_choose_owner() else current_user.id
     if owner_id not in {choice.value for choice in form.owner_id.choices}:
-        raise DomainError(_("请选择负责人。"), status_code=422)
+        raise Invalid(_("请选择负责人。"))
     upload = form.file.data
     # A file name is only shown back: printable characters, no NUL for the database to refuse.
     data = upload.read()
@@ -633,7 +633,7 @@ def import_confirm(import_id):
     try:
         parsed = parse_file(pending.content, pending.filename)
     except UnreadableFile as problem:
-        raise DomainError(str(problem), status_code=422) from None
+        raise Invalid(str(problem)) from None
     # The file goes in the import's own transaction; which clients it touched stays after it.
     pending.content, pending.confirmed_at = b"", utcnow()
     summary = services.import_clients(current_user, pending.owner_id, parsed, utcnow())
@@ -682,7 +682,7 @@ def bulk():
     ids = [client_id for client_id in map(whole_number, request.form.getlist("client_id")) if client_id]
     action = request.form.get("action", "")
     if not ids:
-        raise DomainError(_("请先勾选客户。"), status_code=422)
+        raise Invalid(_("请先勾选客户。"))
     value = request.form.get(action, "")
     if action == "set_owner":
         value = whole_number(value)

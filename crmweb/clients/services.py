@@ -36,7 +36,7 @@ from crmweb.clients.models import (
     client_label_links,
 )
 from crmweb.clients.names import normalise
-from crmweb.errors import DomainError
+from crmweb.errors import Conflict, Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
 from crmweb.pagination import Page
 from crmweb.settings import get_setting
@@ -47,16 +47,12 @@ IMPORT_LOCK_KEY = 7_301_001  # PostgreSQL advisory lock held by an import's tran
 SMALL_RESULT = 1000
 
 
-class NotAllowed(DomainError):
-    status_code = 403
-
-
 # --- reading --------------------------------------------------------------------------------
 
 def get_client(client_id: int) -> Client:
     client = db.session.get(Client, client_id)
     if client is None:
-        raise DomainError(_("找不到该客户。"), status_code=404)
+        raise NotFound(_("找不到该客户。"))
     return client
 
 
@@ -315,9 +311,8 @@ class Duplicate:
     why: str  # name | mobile | email
 
 
-class DuplicateFound(DomainError):
+class DuplicateFound(Invalid):
     """The client or contact may exist already: shown, and creating anyway needs a reason."""
-    status_code = 422
 
     def __init__(self, duplicates: list[Duplicate]):
         super().__init__(_("可能已有这个客户或联系人，请先核对；如确需新建，请填写理由。"))
@@ -377,9 +372,8 @@ def _lock_and_reload(row) -> None:
     db.session.refresh(row)
 
 
-class EditConflict(DomainError):
+class EditConflict(Conflict):
     """Somebody saved the same section since the person opened it."""
-    status_code = 409
 
     def __init__(self, message: str, source, changed_by: str | None, changed_at: datetime | None):
         super().__init__(message)
@@ -464,7 +458,7 @@ def save_contact(actor: User, client: Client, contact: Contact | None, values: d
 def record_interaction(actor: User, client: Client, values: dict, now: datetime) -> Interaction:
     """One touch with the client (later issues hang callbacks on this)."""
     if values.get("contact_id") and not any(c.id == values["contact_id"] for c in client.contacts):
-        raise DomainError(_("联系人不属于该客户。"), status_code=422)
+        raise Invalid(_("联系人不属于该客户。"))
     interaction = Interaction(client_id=client.id, author_id=actor.id, created_at=now, **values)
     db.session.add(interaction)
     if client.last_contact_at is None or interaction.occurred_at > client.last_contact_at:
@@ -485,7 +479,7 @@ def record_event(actor: User, client: Client, values: dict, now: datetime) -> Se
         dealings = _confidential_row(client)
         total = (dealings.total_purchases or Decimal(0)) + event.amount
         if total > rules.MONEY_MAX:
-            raise DomainError(_("累计购买额将超出系统上限，请核对金额。"), status_code=422)
+            raise Invalid(_("累计购买额将超出系统上限，请核对金额。"))
         db.session.add_all([event, dealings])
         dealings.total_purchases = total
         dealings.largest_purchase = max(dealings.largest_purchase or Decimal(0), event.amount)
@@ -524,7 +518,7 @@ def merge_clients(actor: User, keep: Client, gone: Client, now: datetime) -> Non
     if not role_can(actor.role, CLIENTS_MERGE):
         raise NotAllowed(_("只有经理和总监可以合并客户。"))
     if keep.id == gone.id:
-        raise DomainError(_("不能把客户合并到它自己。"), status_code=422)
+        raise Invalid(_("不能把客户合并到它自己。"))
     for model in (Contact, Interaction, ServiceEvent, ArchiveAccessRequest):
         db.session.execute(sa.update(model).where(model.client_id == gone.id).values(client_id=keep.id))
     db.session.expire_all()  # what the session held of `gone`'s contacts has moved
@@ -583,7 +577,7 @@ def can_correct(actor: User, record, now: datetime) -> bool:
 
 def _require_correct(actor: User, client: Client, record, now: datetime) -> None:
     if record.voided:
-        raise DomainError(_("该记录已作废。"), status_code=409)
+        raise Conflict(_("该记录已作废。"))
     if not can_correct(actor, record, now):
         raise NotAllowed(_("记录人可在一天内更正或作废自己的记录，之后请找主管。"))
     if isinstance(record, ServiceEvent) and record.kind == "sale" and record.amount:
@@ -642,7 +636,7 @@ def _after_timeline_change(actor: User, client: Client, old_sale: Decimal, new_s
     db.session.add(dealings)
     total = max(Decimal(0), (dealings.total_purchases or Decimal(0)) - old_sale + new_sale)
     if total > rules.MONEY_MAX:
-        raise DomainError(_("累计购买额将超出系统上限，请核对金额。"), status_code=422)
+        raise Invalid(_("累计购买额将超出系统上限，请核对金额。"))
     dealings.total_purchases = total
     dealings.largest_purchase = db.session.scalar(
         sa.select(sa.func.max(ServiceEvent.amount)).where(
@@ -666,7 +660,7 @@ def set_tier(actor: User, client: Client, tier: str, now: datetime) -> None:
 def apply_for_vip(actor: User, client: Client, reason: str, now: datetime) -> None:
     require_edit(actor, client)
     if client.vip_status == "vip":
-        raise DomainError(_("该客户已是 VIP。"))
+        raise Conflict(_("该客户已是 VIP。"))
     client.vip_status, client.vip_reason = "applied", f"manual:{reason}"
     record_audit("client.vip_applied", target_type="client", target_id=client.id, actor=actor, now=now)
     db.session.commit()
@@ -676,7 +670,7 @@ def decide_vip(actor: User, client: Client, approve: bool, now: datetime) -> Non
     if not role_can(actor.role, "clients.approve_vip"):
         raise NotAllowed(_("只有经理和总监可以审批 VIP。"))
     if client.vip_status not in ("eligible", "applied"):
-        raise DomainError(_("该客户没有待审批的 VIP 申请。"))
+        raise Conflict(_("该客户没有待审批的 VIP 申请。"))
     if approve:
         client.vip_status, client.vip_since = "vip", now.astimezone(
             local_zone()).date()
@@ -691,7 +685,7 @@ def reassign_owner(actor: User, client: Client, owner: User, now: datetime) -> N
     if not role_can(actor.role, "clients.reassign"):
         raise NotAllowed(_("只有经理和总监可以更换客户负责人。"))
     if not owner.active or not role_can(owner.role, CLIENTS_VIEW):
-        raise DomainError(_("所选人员不能负责客户。"), status_code=422)
+        raise Invalid(_("所选人员不能负责客户。"))
     old = client.owner_id
     client.owner_id = owner.id
     client.updated_at = now
@@ -721,12 +715,12 @@ def set_labels(actor: User, client: Client, names: dict[str, list[str]], now: da
 
 def request_archive_access(actor: User, client: Client, reason: str, now: datetime) -> ArchiveAccessRequest:
     if can_read_confidential(actor, client, now):
-        raise DomainError(_("您已可以查阅该客户的保密档案。"))
+        raise Conflict(_("您已可以查阅该客户的保密档案。"))
     pending = db.session.scalar(sa.select(ArchiveAccessRequest).where(
         ArchiveAccessRequest.client_id == client.id, ArchiveAccessRequest.requester_id == actor.id,
         ArchiveAccessRequest.status == "pending"))
     if pending:
-        raise DomainError(_("您已提交过申请，请等待经理审批。"))
+        raise Conflict(_("您已提交过申请，请等待经理审批。"))
     request = ArchiveAccessRequest(client_id=client.id, requester_id=actor.id, reason=reason,
                                    status="pending", created_at=now,
                                    days=get_setting("archive.grant_days"))
@@ -743,7 +737,7 @@ def decide_access_request(actor: User, request: ArchiveAccessRequest, approve: b
     if not role_can(actor.role, "archive.grant"):
         raise NotAllowed(_("只有经理可以审批查阅申请。"))
     if request.status != "pending":
-        raise DomainError(_("该申请已处理。"))
+        raise Conflict(_("该申请已处理。"))
     if request.requester_id == actor.id:
         raise NotAllowed(_("不能审批自己的申请。"))
     request.status = "approved" if approve else "refused"
@@ -761,7 +755,7 @@ def revoke_grant(actor: User, request: ArchiveAccessRequest, now: datetime) -> N
     if not role_can(actor.role, "archive.grant"):
         raise NotAllowed(_("只有经理可以撤销查阅授权。"))
     if request.status != "approved":
-        raise DomainError(_("只能撤销已批准的授权。"))
+        raise Conflict(_("只能撤销已批准的授权。"))
     request.status, request.expires_at = "revoked", now
     record_audit("archive.access_revoked", target_type="client", target_id=request.client_id,
                  detail=f"request={request.id}", actor=actor, now=now)
@@ -1127,23 +1121,23 @@ def bulk_update(actor: User, client_ids: list[int], action: str, value, now: dat
     Each client is checked on its own: a client the actor may not change is counted, not changed.
     """
     if action not in BULK_ACTIONS:
-        raise DomainError(_("未知的批量操作。"), status_code=422)
+        raise Invalid(_("未知的批量操作。"))
     if action == "set_owner" and not role_can(actor.role, "clients.reassign"):
         raise NotAllowed(_("只有经理和总监可以更换客户负责人。"))
     if action == "set_tier" and not role_can(actor.role, "clients.set_tier"):
         raise NotAllowed(_("只有主管、经理和总监可以调整客户等级。"))
     if action == "set_tier" and value not in rules.TIERS:
-        raise DomainError(_("请选择有效的客户等级。"), status_code=422)
+        raise Invalid(_("请选择有效的客户等级。"))
     owner = None
     if action == "set_owner":
         owner = db.session.get(User, value) if isinstance(value, int) else None
         if owner is None or not owner.active or not role_can(owner.role, CLIENTS_VIEW):
-            raise DomainError(_("所选人员不能负责客户。"), status_code=422)
+            raise Invalid(_("所选人员不能负责客户。"))
     label = None
     if action in ("add_group", "add_tag"):
         name = (value or "").strip()[:64]
         if not name:
-            raise DomainError(_("请填写分组或标签名称。"), status_code=422)
+            raise Invalid(_("请填写分组或标签名称。"))
         kind = "group" if action == "add_group" else "tag"
         label = db.session.scalar(sa.select(ClientLabel).where(ClientLabel.kind == kind,
                                                                ClientLabel.name == name))

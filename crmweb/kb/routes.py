@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crmweb.auth.permissions import KB_PUBLISH, KB_SYNONYMS, KB_VIEW, KB_WRITE, can, require
+from crmweb.errors import NotAllowed
 from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request, render
 from crmweb.ids import whole_number
@@ -142,7 +143,7 @@ def _prefill() -> dict:
 def edit(article_id):
     item = services.get_article(article_id, current_user)
     if not services.may_edit(current_user, item):
-        raise services.NotAllowed(_("只有主管和经理可以修改已发布的文章。"))
+        raise NotAllowed(_("只有主管和经理可以修改已发布的文章。"))
     form = ArticleForm(obj=item if request.method == "GET" else None)
     if request.method == "GET":
         form.tags.data = "，".join(item.tag_list)

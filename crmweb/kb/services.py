@@ -12,7 +12,7 @@ from markupsafe import escape
 from crmweb.auth.actors import CommandLineActor
 from crmweb.auth.audit import record_audit
 from crmweb.auth.permissions import role_can
-from crmweb.errors import DomainError
+from crmweb.errors import Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
 from crmweb.kb import search, text
 from crmweb.kb.default_synonyms import default_groups
@@ -21,10 +21,6 @@ from crmweb.kb.models import Article, Revision, SearchLog, SynonymGroup, Vote
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "blockquote",
                 "code", "pre", "a", "table", "thead", "tbody", "tr", "th", "td", "hr"}
 EDITABLE = ("title", "body", "category", "tags", "synonyms")
-
-
-class NotAllowed(DomainError):
-    status_code = 403
 
 
 def sanitise(html: str) -> str:
@@ -62,7 +58,7 @@ def may_edit(user, article: Article) -> bool:
 def get_article(article_id: int, user) -> Article:
     article = db.session.get(Article, article_id)
     if article is None or not may_read(user, article):
-        raise DomainError(_("找不到这篇文章。"), status_code=404)
+        raise NotFound(_("找不到这篇文章。"))
     return article
 
 
@@ -114,7 +110,7 @@ def _write_article(actor, article: Article | None, values: dict, now: datetime, 
 def set_status(actor, article: Article, status: str, now: datetime) -> None:
     """Publish or archive (supervisors and managers), or take back to draft."""
     if status not in ("draft", "published", "archived"):
-        raise DomainError(_("未知的状态。"), status_code=422)
+        raise Invalid(_("未知的状态。"))
     if not may_publish(actor):
         raise NotAllowed(_("只有主管和经理可以发布或归档文章。"))
     article.status, article.updated_at, article.editor_id = status, now, actor.id
