@@ -72,19 +72,30 @@ PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 
 
+KNOWN_PERMISSIONS = frozenset(p for perms in ROLE_PERMISSIONS.values() for p in perms)
+
+
+def _known(permission: str) -> str:
+    """A misspelt code would quietly deny (or, negated, allow): it is a bug, said at once."""
+    if permission not in KNOWN_PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+    return permission
+
+
 def role_can(role: str | None, permission: str) -> bool:
-    return permission in ROLE_PERMISSIONS.get(role or "", frozenset())
+    return _known(permission) in ROLE_PERMISSIONS.get(role or "", frozenset())
 
 
 def can(permission: str) -> bool:
     """For views and templates: may the signed-in user do this?"""
-    return current_user.is_authenticated and role_can(current_user.role, permission)
+    if permission == AUTHENTICATED:
+        return current_user.is_authenticated
+    return _known(permission) and current_user.is_authenticated and role_can(current_user.role, permission)
 
 
 def require(permission: str):
     """Declare the permission a view needs."""
-    if permission not in {p for perms in ROLE_PERMISSIONS.values() for p in perms}:
-        raise ValueError(f"unknown permission {permission!r}")
+    _known(permission)
 
     def declare(view):
         view.required_permission = permission

@@ -107,3 +107,13 @@ def test_navigation_shows_only_what_the_role_may_use(app, client):
     log_in(admin_client, admin.username)
     page = admin_client.get("/").get_data(as_text=True)
     assert 'id="nav-admin-users"' in page and 'id="nav-admin-audit_log"' in page
+
+
+def test_an_unknown_permission_code_is_a_bug_not_a_quiet_no(app):
+    from crmweb.auth.permissions import can, require, role_can
+
+    for check in (lambda: role_can("manager", "clients.veiw"), lambda: require("clients.veiw")):
+        with pytest.raises(ValueError, match="unknown permission"):
+            check()
+    with app.test_request_context(), pytest.raises(ValueError):
+        can("kb.wrte")
