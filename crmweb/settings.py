@@ -2,10 +2,11 @@
 
 Kept as rows so that every process sees a change at once; read through `get_setting`.
 """
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crmweb.extensions import db
@@ -40,18 +41,50 @@ class Setting(db.Model):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+def parse_setting(default, text: str):
+    """A stored text read back as the type of its default: bool (so that "False" is false),
+    int, Decimal, time of day ("08:00"), list ("a,b"), or text."""
+    if isinstance(default, bool):
+        return text.strip().lower() in ("true", "1", "yes", "on")
+    if isinstance(default, time):
+        return time.fromisoformat(text.strip())
+    if isinstance(default, (list, tuple)):
+        return type(default)(part.strip() for part in text.split(",") if part.strip())
+    return type(default)(text)
+
+
+def format_setting(value) -> str:
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(part) for part in value)
+    return str(value)
+
+
+def _stored() -> dict[str, str]:
+    """Every stored setting, read once per request (a page asks for several)."""
+    if has_request_context() and "settings" in g:
+        return g.settings
+    stored = dict(db.session.execute(sa.select(Setting.key, Setting.value)).all())
+    if has_request_context():
+        g.settings = stored
+    return stored
+
+
 def get_setting(key: str):
     default = DEFAULTS[key]
-    stored = db.session.get(Setting, key)
-    return type(default)(stored.value) if stored else default
+    text = _stored().get(key)
+    return default if text is None else parse_setting(default, text)
 
 
 def set_setting(key: str, value, actor, now: datetime) -> None:
     if key not in DEFAULTS:
         raise KeyError(key)
     row = db.session.get(Setting, key) or Setting(key=key)
-    row.value, row.updated_by_id, row.updated_at = str(value), actor.id, now
+    row.value, row.updated_by_id, row.updated_at = format_setting(value), actor.id, now
     db.session.add(row)
+    if has_request_context() and "settings" in g:
+        g.settings[key] = row.value
 
 
 def rhythm_days(session=None) -> dict[tuple[str, str], int]:
