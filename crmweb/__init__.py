@@ -71,8 +71,10 @@ def register_blueprints(app):
 
 def register_errorhandlers(app):
     from crmweb.errors import register_errorhandlers as register
+    from crmweb.htmx import vary_on_htmx
 
     register(app)
+    app.after_request(vary_on_htmx)
 
 
 def register_template_helpers(app):

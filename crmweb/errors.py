@@ -81,7 +81,6 @@ def render_error(status: int, message: str | None = None):
     else:
         response = current_app.make_response(
             (render_template("errors/error.html", status=status, message=message), status))
-    response.vary.add("HX-Request")
     return response
 
 

@@ -22,6 +22,11 @@ def render(page: str, fragment: str | None = None, /, *, status_code: int = 200,
         body = render_template(fragment, **context) + render_template("_flashes.html", oob=True)
     else:
         body = render_template(page, **context)
-    response = make_response(body, status_code)
+    return make_response(body, status_code)
+
+
+def vary_on_htmx(response):
+    """after_request: every answer may differ for htmx (page or fragment, redirect or HX-Redirect),
+    so every answer says so to caches, whichever view or handler made it."""
     response.vary.add("HX-Request")
     return response

@@ -1,4 +1,6 @@
 """One URL, page or fragment (STYLE.md rule 1), and errors that work as both."""
+import pytest
+
 from tests.conftest import gen_user, log_in
 
 
@@ -63,3 +65,8 @@ def test_unexpected_error_shows_no_traceback(app, client):
     assert response.status_code == 500
     assert "secret internals" not in page and "Traceback" not in page
     assert "系统出错了" in page
+
+
+@pytest.mark.parametrize("path", ["/login", "/healthz", "/clients", "/no-such-page"])
+def test_every_answer_varies_on_hx_request(client, path):
+    assert "HX-Request" in client.get(path).headers.get("Vary", "")
