@@ -5,11 +5,13 @@ A deferred SQLite transaction that reads and then writes can fail with "database
 help. So every transaction that may write starts with BEGIN IMMEDIATE and waits its turn; read-only
 requests (GET/HEAD/OPTIONS) keep plain BEGIN so readers never queue behind writers. The small
 writes a read-only request must still make (audit records, session activity) go through
-`side_write()`.
+`side_write()`. Below them, the helpers that write many rows at once (imports, and next the
+message outbox).
 """
 from contextlib import contextmanager
 
 import click
+import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -112,3 +114,49 @@ class MigrationCommands(click.Group):
     def make_context(self, info_name, args, parent=None, **extra):
         # From here on the real group parses its options (--directory …) and runs.
         return self._commands().make_context(info_name, args, parent=parent, **extra)
+
+
+# --- bulk writing (imports today, the message outbox next) ------------------------------
+
+def chunks(values, size=500):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def load_in(model, column, values, *options):
+    found = []
+    for chunk in chunks(values):
+        found += db.session.scalars(sa.select(model).where(column.in_(chunk)).options(*options)).all()
+    return found
+
+
+def insert_with_ids(table: sa.Table, rows: list[dict]) -> list[int]:
+    """Insert rows and return their new ids in the rows' order.
+
+    The ids are taken first, then the rows written with them in one executemany: RETURNING in
+    the rows' order would cost a statement per row on SQLite and a slow sentinel on PostgreSQL.
+    """
+    if db.engine.dialect.name == "postgresql":
+        sequence = sa.func.pg_get_serial_sequence(table.name, "id")
+        ids = db.session.scalars(sa.select(sa.func.nextval(sequence))
+                                 .select_from(sa.func.generate_series(1, len(rows)))).all()
+    else:
+        # SQLite's writing transactions hold the write lock from their start (BEGIN IMMEDIATE, see
+        # crmweb.database): nobody else can take the next ids meanwhile.
+        first = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))) + 1
+        ids = list(range(first, first + len(rows)))
+    db.session.execute(table.insert(), [{**row, "id": row_id} for row, row_id in zip(rows, ids, strict=True)])
+    return ids
+
+
+def uniform_rows(table: sa.Table, rows: list[dict]) -> list[dict]:
+    """A multi-row INSERT needs the same columns in every row: the missing ones get their default
+    (the plain values these tables declare; a computed default would need the ORM)."""
+    filled = {}
+    for name in set().union(*rows):
+        default = table.c[name].default
+        if default is not None and not default.is_scalar:
+            raise ValueError(f"{table.name}.{name} has a computed default")
+        filled[name] = default.arg if default is not None else None
+    return [{**filled, **row} for row in rows]

@@ -134,6 +134,7 @@ def seed_demo_clients(now) -> int:
     from decimal import Decimal
 
     from crmweb.clients import services as clients
+    from crmweb.clients import timeline
     from crmweb.clients.models import Client
 
     owners = db.session.scalars(sa.select(User).where(
@@ -159,12 +160,12 @@ def seed_demo_clients(now) -> int:
                 "mobile": f"+86139{rng.randrange(10**8):08d}",
                 "email": f"contact{index}{n}@example.cn", "is_key_person": n == 0, **birthday}, now)
         for n in range(rng.randint(1, 4)):
-            clients.record_interaction(owner, client, {
+            timeline.record_interaction(owner, client, {
                 "kind": rng.choice(["visit", "callback", "communication"]), "channel": "phone",
                 "occurred_at": now - timedelta(days=rng.randint(1, 90), hours=n),
                 "content": rng.choice(NOTES), "satisfaction": rng.randint(3, 5)}, now)
         if index % 5:
-            clients.record_event(owner, client, {
+            timeline.record_event(owner, client, {
                 "kind": "sale", "occurred_at": now - timedelta(days=rng.randint(10, 200)),
                 "product": "年度维保套餐", "high_end": index % 3 == 0,
                 "amount": Decimal(rng.choice([3800, 8600, 12000, 26000, 58000]))}, now)

@@ -21,7 +21,7 @@ clients_cli = AppGroup("clients", help="客户档案。")
 @click.option("--dry-run", is_flag=True, help="只检查并报告，不写入。")
 def import_command(path, owner_name, dry_run):
     """导入客户与联系人：vCard (.vcf)、CSV（UTF-8/GB18030）或 Excel (.xlsx)。"""
-    from crmweb.clients import services
+    from crmweb.clients import importer
     from crmweb.clients.importing import UnreadableFile, check_size, parse_file
 
     # A one-shot command: what start-up loaded lives until exit, so the cycle collector need not
@@ -38,7 +38,7 @@ def import_command(path, owner_name, dry_run):
         parsed = parse_file(path.read_bytes(), path.name)
     except UnreadableFile as error:
         raise click.ClickException(str(error)) from None
-    summary = services.import_clients(CommandLineActor(), owner_id, parsed, utcnow(), dry_run=dry_run)
+    summary = importer.import_clients(CommandLineActor(), owner_id, parsed, utcnow(), dry_run=dry_run)
     for problem in sorted(summary.problems, key=lambda p: p.line):
         click.echo(_("第 %(line)s 行：%(message)s", line=problem.line, message=problem.message), err=True)
     for warning in sorted(summary.warnings, key=lambda p: p.line):

@@ -28,7 +28,18 @@ from crmweb.auth.permissions import (
     require,
     role_can,
 )
-from crmweb.clients import bp, forms, labels, rules, services
+from crmweb.clients import (
+    access,
+    bp,
+    duplicates,
+    forms,
+    importer,
+    labels,
+    rules,
+    search,
+    services,
+    timeline,
+)
 from crmweb.clients.models import ArchiveAccessRequest, ClientImport, Contact, Interaction, ServiceEvent
 from crmweb.clients.sections import SECTIONS, contact_version
 from crmweb.errors import Invalid, NotAllowed
@@ -41,7 +52,7 @@ from crmweb.timeutil import local_zone, utcnow
 PAGE_SIZE = 20
 
 
-def _filters() -> services.SearchFilters:
+def _filters() -> search.SearchFilters:
     def choice(name, allowed):
         value = request.args.get(name, "")
         return value if value in allowed else ""
@@ -51,7 +62,7 @@ def _filters() -> services.SearchFilters:
     if owner is None and not request.args.get("q") and not request.args.get("import") \
             and not role_can(current_user.role, CLIENTS_READ_ANY):
         owner = str(current_user.id)  # sales open the list on their own clients ("全部" shows every one)
-    return services.SearchFilters(
+    return search.SearchFilters(
         query=request.args.get("q", "")[:100],
         stage=choice("stage", rules.STAGES),
         tier=choice("tier", rules.TIERS),
@@ -62,7 +73,7 @@ def _filters() -> services.SearchFilters:
         label_id=whole_number(request.args.get("label")),
         overdue=request.args.get("overdue") == "1",
         sort=choice("sort", ("due",)),
-        client_ids=services.imported_client_ids(current_user.id, whole_number(request.args.get("import"))),
+        client_ids=search.imported_client_ids(current_user.id, whole_number(request.args.get("import"))),
     )
 
 
@@ -70,12 +81,12 @@ def _filters() -> services.SearchFilters:
 @require(CLIENTS_VIEW)
 def index():
     filters = _filters()
-    page = services.search_clients(filters, request.args.get("page"), PAGE_SIZE, utcnow())
+    page = search.search_clients(filters, request.args.get("page"), PAGE_SIZE, utcnow())
     reads_secrets = role_can(current_user.role, ARCHIVE_READ_ANY)
     full_rows = {client.id for client in page.items
                  if rules.sees_full_list_row(reads_secrets, current_user.id, client.owner_id)}
     # Bulk actions tick only the clients this person may change.
-    editable = {client.id for client in page.items if services.can_edit(current_user, client)}
+    editable = {client.id for client in page.items if access.can_edit(current_user, client)}
     response = render("clients/index.html", "clients/_results.html", filters=filters, page=page,
                       owners=services.assignable_owners(),
                       # The filter form is not part of the fragment: no labels needed for it.
@@ -104,27 +115,28 @@ def new():
     # clients start as general clients.
     grades = role_can(current_user.role, CLIENTS_SET_TIER)
     form = forms.NewClientForm() if grades else forms.BasicsForm()
-    duplicates = []
+    found_duplicates = []
     if form.validate_on_submit():
         values = form.values()
         values.setdefault("tier", "general")
         try:
             client = services.create_client(current_user, values, utcnow(),
                                             request.form.get("duplicate_reason", "")[:200])
-        except services.DuplicateFound as found:
-            duplicates = found.duplicates
+        except duplicates.DuplicateFound as found:
+            found_duplicates = found.duplicates
         else:
             flash(_("已建立客户档案：%(name)s", name=client.name), "success")
             return redirect(url_for("clients.detail", client_id=client.id))
     status = 422 if request.method == "POST" else 200
-    return render("clients/new.html", form=form, duplicates=duplicates, labels=labels, status_code=status)
+    return render("clients/new.html", form=form, duplicates=found_duplicates, labels=labels,
+                  status_code=status)
 
 
-@bp.route("/clients/duplicates")
+@bp.route("/clients/duplicates", endpoint="duplicates")
 @require(CLIENTS_VIEW)
-def duplicates():
+def duplicates_as_you_type():
     """查重 as one types a client's name or a contact's mobile or email."""
-    found = services.find_duplicates(
+    found = duplicates.find_duplicates(
         name=request.args.get("name", "")[:200], mobile=request.args.get("mobile", "")[:40],
         email=request.args.get("email", "")[:254], exclude_id=whole_number(request.args.get("exclude")))
     return render("clients/new.html", "clients/_duplicates.html", duplicates=found, labels=labels,
@@ -135,13 +147,13 @@ def duplicates():
 @require(CLIENTS_MERGE)
 def merge(client_id):
     """Merge another archive of the same client into this one."""
-    keep = services.get_client(client_id)
+    keep = access.get_client(client_id)
     other_id = whole_number(request.form.get("other_id"))
-    gone = services.get_client(other_id) if other_id else None
+    gone = access.get_client(other_id) if other_id else None
     if gone is None or not forms.MergeForm().validate_on_submit():
         raise Invalid(_("请选择要合并进来的客户。"))
     name = gone.name
-    services.merge_clients(current_user, keep, gone, utcnow())
+    duplicates.merge_clients(current_user, keep, gone, utcnow())
     flash(_("已把“%(name)s”合并到本客户：联系人、交流记录和事件都已移过来。", name=name), "success")
     return redirect(url_for("clients.detail", client_id=keep.id))
 
@@ -156,16 +168,16 @@ def _access_pending(client) -> bool:
 
 def _detail_context(client, **extra):
     now = utcnow()
-    may_read = services.can_read_confidential(current_user, client, now)
-    confidential = services.read_confidential(current_user, client, now) if may_read else None
+    may_read = access.can_read_confidential(current_user, client, now)
+    confidential = access.read_confidential(current_user, client, now) if may_read else None
     context = dict(
         client=client, sections=[s for s in SECTIONS.values() if s.applies_to(client)],
         confidential=confidential, may_read=may_read,
         access_pending=not may_read and _access_pending(client),
-        grant_until=services.grant_until(current_user.id, client.id, now),
+        grant_until=access.grant_until(current_user.id, client.id, now),
         vip_status=rules.shown_vip_status(client.vip_status,
-                                          services.sees_dealings(current_user, client, now)),
-        may_edit=services.can_edit(current_user, client), timeline=services.timeline(client),
+                                          access.sees_dealings(current_user, client, now)),
+        may_edit=access.can_edit(current_user, client), timeline=timeline.timeline(client),
         labels=labels, interaction_form=_interaction_form(client, occurred_at=_local_now()),
         event_form=forms.EventForm(occurred_at=_local_now()),
         contact_form=forms.ContactForm(), reason_form=forms.ReasonForm(),
@@ -174,16 +186,16 @@ def _detail_context(client, **extra):
         correcting=None, correction_form=None, contact_duplicates=[],
         merge_candidates=_merge_candidates(client) if can(CLIENTS_MERGE) else [])
     context["correctable"] = {(_timeline_kind(item), item.id) for item in context["timeline"]
-                              if not item.voided and services.can_correct(current_user, item, now)}
+                              if not item.voided and timeline.can_correct(current_user, item, now)}
     context.update(extra)
     return context
 
 
 def _merge_candidates(client) -> list:
     """Other archives that look like this client: by name, or sharing a contact's mobile or email."""
-    found = {d.client.id: d for d in services.find_duplicates(name=client.name, exclude_id=client.id)}
+    found = {d.client.id: d for d in duplicates.find_duplicates(name=client.name, exclude_id=client.id)}
     for contact in client.contacts[:5]:
-        for duplicate in services.find_duplicates(mobile=contact.mobile, email=contact.email,
+        for duplicate in duplicates.find_duplicates(mobile=contact.mobile, email=contact.email,
                                                   exclude_id=client.id):
             found.setdefault(duplicate.client.id, duplicate)
     return list(found.values())
@@ -215,8 +227,8 @@ def _labels_form(client):
 @bp.route("/clients/<int:client_id>")
 @require(CLIENTS_VIEW)
 def detail(client_id):
-    client = services.get_client(client_id)
-    if not services.can_see_archive(current_user, client, utcnow()):
+    client = access.get_client(client_id)
+    if not access.can_see_archive(current_user, client, utcnow()):
         # Another owner's client for sales: what a list shows, and the way to ask for more.
         return render("clients/restricted.html", client=client, labels=labels,
                       vip_status=rules.shown_vip_status(client.vip_status, False),
@@ -233,18 +245,18 @@ def _section_or_404(name):
 
 def _render_section(client, section, form=None, status_code=200, conflict=None):
     now = utcnow()
-    services.require_archive(current_user, client, now)
-    may_read = services.can_read_confidential(current_user, client, now)
+    access.require_archive(current_user, client, now)
+    may_read = access.can_read_confidential(current_user, client, now)
     source = client
     if section.confidential:
-        source = services.read_confidential(current_user, client, now)
+        source = access.read_confidential(current_user, client, now)
     # The version the form was opened on travels with it; after a conflict, the one now stored.
     version = section.version(source) if form is None or conflict or request.method == "GET" \
         else request.form.get("version", "")
     editing = dict(editing=section.name if form else None, section_form=form, version=version,
                    conflict=conflict)
     context = dict(client=client, section=section, source=source, may_read=may_read,
-                   may_edit=services.can_edit(current_user, client), reason_form=forms.ReasonForm(),
+                   may_edit=access.can_edit(current_user, client), reason_form=forms.ReasonForm(),
                    **editing)
     if not is_fragment_request():
         return render("clients/detail.html", status_code=status_code, **_detail_context(client, **editing))
@@ -254,26 +266,26 @@ def _render_section(client, section, form=None, status_code=200, conflict=None):
 @bp.route("/clients/<int:client_id>/sections/<name>")
 @require(CLIENTS_VIEW)
 def section(client_id, name):
-    client = services.get_client(client_id)
+    client = access.get_client(client_id)
     return _render_section(client, _section_or_404(name))
 
 
 @bp.route("/clients/<int:client_id>/sections/<name>/edit")
 @require(CLIENTS_EDIT)
 def edit_section(client_id, name):
-    client = services.get_client(client_id)
+    client = access.get_client(client_id)
     section = _section_or_404(name)
-    services.require_edit(current_user, client)
-    source = services.read_confidential(current_user, client, utcnow()) if section.confidential else client
+    access.require_edit(current_user, client)
+    source = access.read_confidential(current_user, client, utcnow()) if section.confidential else client
     return _render_section(client, section, section.form(obj=source))
 
 
 @bp.route("/clients/<int:client_id>/sections/<name>", methods=["POST"])
 @require(CLIENTS_EDIT)
 def save_section(client_id, name):
-    client = services.get_client(client_id)
+    client = access.get_client(client_id)
     section = _section_or_404(name)
-    services.require_edit(current_user, client)
+    access.require_edit(current_user, client)
     form = section.form()
     if not form.validate_on_submit():
         return _render_section(client, section, form, status_code=422)
@@ -294,7 +306,7 @@ def save_section(client_id, name):
 @bp.route("/clients/<int:client_id>/contacts/<int:contact_id>", methods=["POST"])
 @require(CLIENTS_EDIT)
 def save_contact(client_id, contact_id=None):
-    client = services.get_client(client_id)
+    client = access.get_client(client_id)
     contact = None
     if contact_id is not None:
         contact = db.session.get(Contact, contact_id)
@@ -308,7 +320,7 @@ def save_contact(client_id, contact_id=None):
     try:
         services.save_contact(current_user, client, contact, form.values(), utcnow(),
                               request.form.get("version"), request.form.get("duplicate_reason", "")[:200])
-    except services.DuplicateFound as found:
+    except duplicates.DuplicateFound as found:
         return render("clients/detail.html", status_code=422, **_detail_context(
             client, contact_form=form, contact_editing="new", contact_duplicates=found.duplicates))
     except services.EditConflict as conflict:
@@ -323,8 +335,8 @@ def save_contact(client_id, contact_id=None):
 @bp.route("/clients/<int:client_id>/contacts/<int:contact_id>/edit")
 @require(CLIENTS_EDIT)
 def edit_contact(client_id, contact_id):
-    client = services.get_client(client_id)
-    services.require_edit(current_user, client)
+    client = access.get_client(client_id)
+    access.require_edit(current_user, client)
     contact = db.session.get(Contact, contact_id)
     if contact is None or contact.client_id != client.id:
         abort(404)
@@ -336,15 +348,15 @@ def edit_contact(client_id, contact_id):
 @bp.route("/clients/<int:client_id>/interactions", methods=["POST"])
 @require(CLIENTS_RECORD)
 def record_interaction(client_id):
-    client = services.get_client(client_id)
-    services.require_archive(current_user, client, utcnow())
+    client = access.get_client(client_id)
+    access.require_archive(current_user, client, utcnow())
     form = _interaction_form(client)
     if not form.validate_on_submit():
         return render("clients/detail.html", status_code=422,
                       **_detail_context(client, interaction_form=form, recording="interaction"))
     values = form.values()
     values["occurred_at"] = _local_to_utc(values["occurred_at"])
-    services.record_interaction(current_user, client, values, utcnow())
+    timeline.record_interaction(current_user, client, values, utcnow())
     flash(_("已记录交流。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id, _anchor="timeline"))
 
@@ -352,15 +364,15 @@ def record_interaction(client_id):
 @bp.route("/clients/<int:client_id>/events", methods=["POST"])
 @require(CLIENTS_RECORD)
 def record_event(client_id):
-    client = services.get_client(client_id)
-    services.require_archive(current_user, client, utcnow())
+    client = access.get_client(client_id)
+    access.require_archive(current_user, client, utcnow())
     form = forms.EventForm()
     if not form.validate_on_submit():
         return render("clients/detail.html", status_code=422,
                       **_detail_context(client, event_form=form, recording="event"))
     values = form.values()
     values["occurred_at"] = _local_to_utc(values["occurred_at"])
-    services.record_event(current_user, client, values, utcnow())
+    timeline.record_event(current_user, client, values, utcnow())
     flash(_("已记录事件。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id, _anchor="timeline"))
 
@@ -398,10 +410,10 @@ def _local_naive(moment):
 @require(CLIENTS_RECORD)
 def edit_record(client_id, kind, record_id):
     """The timeline entry as a form, to correct what was entered by mistake."""
-    client = services.get_client(client_id)
-    services.require_archive(current_user, client, utcnow())
+    client = access.get_client(client_id)
+    access.require_archive(current_user, client, utcnow())
     record = _record_or_404(client, kind, record_id)
-    if not services.can_correct(current_user, record, utcnow()):
+    if not timeline.can_correct(current_user, record, utcnow()):
         raise NotAllowed(_("记录人可在一天内更正或作废自己的记录，之后请找主管。"))
     form = _correction_form(client, kind, obj=record)
     form.occurred_at.data = _local_naive(record.occurred_at)  # people read and type local time
@@ -414,8 +426,8 @@ def edit_record(client_id, kind, record_id):
 @bp.route("/clients/<int:client_id>/events/<int:record_id>", methods=["POST"], defaults={"kind": "events"})
 @require(CLIENTS_RECORD)
 def correct_record(client_id, kind, record_id):
-    client = services.get_client(client_id)
-    services.require_archive(current_user, client, utcnow())
+    client = access.get_client(client_id)
+    access.require_archive(current_user, client, utcnow())
     record = _record_or_404(client, kind, record_id)
     form = _correction_form(client, kind)
     if not form.validate_on_submit():
@@ -424,7 +436,7 @@ def correct_record(client_id, kind, record_id):
     values = form.values()
     reason = values.pop("reason")
     values["occurred_at"] = _local_to_utc(values["occurred_at"])
-    services.correct_record(current_user, client, record, values, reason, utcnow())
+    timeline.correct_record(current_user, client, record, values, reason, utcnow())
     flash(_("已更正记录。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id, _anchor="timeline"))
 
@@ -435,13 +447,13 @@ def correct_record(client_id, kind, record_id):
           defaults={"kind": "events"})
 @require(CLIENTS_RECORD)
 def void_record(client_id, kind, record_id):
-    client = services.get_client(client_id)
-    services.require_archive(current_user, client, utcnow())
+    client = access.get_client(client_id)
+    access.require_archive(current_user, client, utcnow())
     record = _record_or_404(client, kind, record_id)
     form = forms.ReasonForm()
     if not form.validate_on_submit():
         raise Invalid(_("请填写作废原因。"))
-    services.void_record(current_user, client, record, form.reason.data, utcnow())
+    timeline.void_record(current_user, client, record, form.reason.data, utcnow())
     flash(_("已作废记录，相关数字已重新计算。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id, _anchor="timeline"))
 
@@ -454,7 +466,7 @@ def _local_to_utc(naive_local):
 @bp.route("/clients/<int:client_id>/tier", methods=["POST"])
 @require(CLIENTS_SET_TIER)
 def set_tier(client_id):
-    client = services.get_client(client_id)
+    client = access.get_client(client_id)
     form = forms.TierForm()
     if not form.validate_on_submit():
         raise Invalid(_("请选择有效的客户等级。"))
@@ -466,7 +478,7 @@ def set_tier(client_id):
 @bp.route("/clients/<int:client_id>/vip/apply", methods=["POST"])
 @require(CLIENTS_EDIT)
 def apply_vip(client_id):
-    client = services.get_client(client_id)
+    client = access.get_client(client_id)
     form = forms.ReasonForm()
     if not form.validate_on_submit():
         raise Invalid(_("请填写申请 VIP 的理由。"))
@@ -480,7 +492,7 @@ def apply_vip(client_id):
 def decide_vip(client_id, decision):
     if decision not in ("approve", "refuse"):
         abort(404)
-    client = services.get_client(client_id)
+    client = access.get_client(client_id)
     services.decide_vip(current_user, client, decision == "approve", utcnow())
     flash(_("已批准 VIP。") if decision == "approve" else _("已拒绝 VIP 申请。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
@@ -489,7 +501,7 @@ def decide_vip(client_id, decision):
 @bp.route("/clients/<int:client_id>/owner", methods=["POST"])
 @require(CLIENTS_REASSIGN)
 def reassign_owner(client_id):
-    client = services.get_client(client_id)
+    client = access.get_client(client_id)
     form = _owner_form(client)
     owner = db.session.get(User, form.owner_id.data) if form.validate_on_submit() else None
     if owner is None:
@@ -502,7 +514,7 @@ def reassign_owner(client_id):
 @bp.route("/clients/<int:client_id>/labels", methods=["POST"])
 @require(CLIENTS_EDIT)
 def set_labels(client_id):
-    client = services.get_client(client_id)
+    client = access.get_client(client_id)
     form = forms.LabelsForm()
     if not form.validate_on_submit():
         raise Invalid(_("分组或标签太长。"))
@@ -516,11 +528,11 @@ def set_labels(client_id):
 @bp.route("/clients/<int:client_id>/access-requests", methods=["POST"])
 @require(CLIENTS_VIEW)
 def request_access(client_id):
-    client = services.get_client(client_id)
+    client = access.get_client(client_id)
     form = forms.ReasonForm()
     if not form.validate_on_submit():
         raise Invalid(_("请填写查阅理由。"))
-    services.request_archive_access(current_user, client, form.reason.data, utcnow())
+    access.request_archive_access(current_user, client, form.reason.data, utcnow())
     flash(_("已提交查阅申请，经理批准后即可查阅。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
 
@@ -530,7 +542,7 @@ def request_access(client_id):
 def access_requests():
     status = request.args.get("status", "pending")
     status = status if status in labels.ACCESS_STATUS else ""
-    return render("clients/access_requests.html", requests=services.access_requests(status or None),
+    return render("clients/access_requests.html", requests=access.access_requests(status or None),
                   status=status, labels=labels, form=forms.AccessDecisionForm(), now=utcnow())
 
 
@@ -546,7 +558,7 @@ def _access_request_or_404(request_id) -> ArchiveAccessRequest:
 def decide_access(request_id, decision):
     access_request = _access_request_or_404(request_id)
     if decision == "revoke":
-        services.revoke_grant(current_user, access_request, utcnow())
+        access.revoke_grant(current_user, access_request, utcnow())
         flash(_("已撤销授权。"), "success")
         return redirect(url_for("clients.access_requests", status="approved"))
     if decision not in ("approve", "refuse"):
@@ -554,7 +566,7 @@ def decide_access(request_id, decision):
     form = forms.AccessDecisionForm()
     if not form.validate_on_submit():
         raise Invalid(_("授权天数为 1 到 90 天。"))
-    services.decide_access_request(current_user, access_request, decision == "approve",
+    access.decide_access_request(current_user, access_request, decision == "approve",
                                    form.days.data or 7, form.note.data, utcnow())
     flash(_("已批准查阅申请。") if decision == "approve" else _("已拒绝查阅申请。"), "success")
     return redirect(url_for("clients.access_requests"))
@@ -597,7 +609,7 @@ def import_upload():
     except UnreadableFile as problem:
         form.file.errors.append(str(problem))
         return render("clients/import.html", form=form, status_code=422)
-    preview = services.import_clients(current_user, owner_id, parsed, utcnow(), dry_run=True)
+    preview = importer.import_clients(current_user, owner_id, parsed, utcnow(), dry_run=True)
     # Previews nobody confirmed within a day are dropped, with their files; done imports after a month.
     db.session.execute(db.delete(ClientImport).where(
         ClientImport.created_at < utcnow() - timedelta(days=1), ClientImport.confirmed_at.is_(None)))
@@ -636,7 +648,7 @@ def import_confirm(import_id):
         raise Invalid(str(problem)) from None
     # The file goes in the import's own transaction; which clients it touched stays after it.
     pending.content, pending.confirmed_at = b"", utcnow()
-    summary = services.import_clients(current_user, pending.owner_id, parsed, utcnow())
+    summary = importer.import_clients(current_user, pending.owner_id, parsed, utcnow())
     pending.client_ids = ",".join(str(i) for i in sorted(summary.client_ids))
     db.session.commit()
     flash(_("导入完成：新建 %(created)s，更新 %(updated)s，跳过 %(skipped)s，错误 %(errors)s。"
@@ -661,7 +673,7 @@ def export(export_format):
 
     if export_format not in EXPORT_TYPES:
         abort(404)
-    clients, archives = services.clients_for_export(current_user, _filters(), export_format, utcnow())
+    clients, archives = search.clients_for_export(current_user, _filters(), export_format, utcnow())
     if export_format == "xlsx":
         body = exporting.to_xlsx(clients, archives)
     elif export_format == "csv":

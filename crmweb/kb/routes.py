@@ -128,13 +128,13 @@ def _prefill() -> dict:
     """A new article's first words: a search that found nothing, or a client's case."""
     interaction_id = whole_number(request.args.get("interaction"))
     if interaction_id:
-        from crmweb.clients import services as clients
+        from crmweb.clients import access
         from crmweb.clients.models import Interaction
 
         interaction = db.session.get(Interaction, interaction_id)
         if interaction is None or not can("clients.view"):
             abort(404)
-        return services.draft_from_interaction(interaction, clients.get_client(interaction.client_id))
+        return services.draft_from_interaction(interaction, access.get_client(interaction.client_id))
     return {"title": request.args.get("title", "")[:200]}
 
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from crmweb.auth.models import User
-from crmweb.clients import services
+from crmweb.clients import services, timeline
 from crmweb.clients.models import Client
 from crmweb.extensions import db
 from crmweb.timeutil import utcnow
@@ -35,7 +35,7 @@ def make_client(app, owner, name="徐州华通机械有限公司", contacts=(), 
                 **{name: SECRET for name in CONFIDENTIAL_TEXT_FIELDS},
                 "total_purchases": SECRET_AMOUNT, "monthly_average_purchase": SECRET_AMOUNT,
                 "largest_purchase": SECRET_AMOUNT, "our_share_percent": 77}, True, utcnow())
-            services.record_event(actor, client, {
+            timeline.record_event(actor, client, {
                 "kind": "sale", "occurred_at": utcnow() - timedelta(days=1), "product": "维保套餐",
                 "high_end": False, "amount": SECRET_AMOUNT}, utcnow())
         return db.session.get(Client, client.id).id

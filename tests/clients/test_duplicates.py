@@ -5,7 +5,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from crmweb.auth.models import AuditEvent
-from crmweb.clients import rules, services
+from crmweb.clients import rules, timeline
 from crmweb.clients.models import Client, ClientConfidential, Contact, Interaction
 from crmweb.extensions import db
 from crmweb.timeutil import utcnow
@@ -75,10 +75,10 @@ def test_a_manager_merges_two_archives_of_one_client(app, client):
     with app.app_context():
         actor = db.session.get(type(sales), sales.id)
         for client_id, amount in ((keep, "1000"), (gone, "2500")):
-            services.record_event(actor, db.session.get(Client, client_id), {
+            timeline.record_event(actor, db.session.get(Client, client_id), {
                 "kind": "sale", "occurred_at": utcnow() - timedelta(days=3), "amount": Decimal(amount)},
                 utcnow())
-        services.record_interaction(actor, db.session.get(Client, gone), {
+        timeline.record_interaction(actor, db.session.get(Client, gone), {
             "kind": "visit", "occurred_at": utcnow() - timedelta(days=1), "content": "拜访"}, utcnow())
     assert app.test_client().post(f"/clients/{keep}/merge", data={"other_id": gone}).status_code in (302, 403)
     log_in(client, gen_user(app, "manager").username)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from crmweb.auth.models import User
-from crmweb.clients import services
+from crmweb.clients import access, services, timeline
 from crmweb.extensions import db
 from crmweb.timeutil import utcnow
 from tests.clients.helpers import make_client
@@ -59,13 +59,13 @@ def test_the_client_page_costs_the_same_for_a_short_and_a_long_history(app, clie
     def add_history(count):
         with app.app_context():
             actor = db.session.get(User, manager.id)
-            archive = services.get_client(client_id)
+            archive = access.get_client(client_id)
             for n in range(count):
                 services.save_contact(actor, archive, None, {"name": f"联系人{n}"}, utcnow())
-                services.record_interaction(actor, archive, {
+                timeline.record_interaction(actor, archive, {
                     "kind": "callback", "occurred_at": utcnow() - timedelta(days=n), "content": "回访",
                     "contact_id": archive.contacts[0].id}, utcnow())
-                services.record_event(actor, archive, {"kind": "repair", "occurred_at": utcnow()},
+                timeline.record_event(actor, archive, {"kind": "repair", "occurred_at": utcnow()},
                                       utcnow())
 
     add_history(1)

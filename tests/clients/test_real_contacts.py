@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from crmweb.auth.actors import CommandLineActor
-from crmweb.clients import services
+from crmweb.clients import importer, search
 from crmweb.clients.importing import parse_file
 from crmweb.clients.models import Contact
 from crmweb.clients.names import normalise
@@ -30,7 +30,7 @@ def _folded(text: str) -> str:
 def _found_by_search(person: dict, now) -> bool:
     """Searching any of the person's names finds a client with that name or such a contact."""
     for term in dict.fromkeys([person["name"], *person["terms"]]):
-        page = services.search_clients(services.SearchFilters(query=term[:40]), 1, 50, now)
+        page = search.search_clients(search.SearchFilters(query=term[:40]), 1, 50, now)
         wanted = _folded(term)[:40]
         for client in page.items:
             if any(wanted in _folded(name) for name in [client.name, *(c.name for c in client.contacts)]):
@@ -46,7 +46,7 @@ def test_people_in_real_contact_files_are_all_found_after_import(app):
         for filename, about in sorted(expected.items()):
             parsed = parse_file((CORPUS / filename).read_bytes(), filename)
             now = utcnow()
-            services.import_clients(CommandLineActor(), None, parsed, now)
+            importer.import_clients(CommandLineActor(), None, parsed, now)
             # Checked right after each file: a later file may update the same person (same email).
             for person in about["people"]:
                 if _found_by_search(person, now):

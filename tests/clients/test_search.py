@@ -143,8 +143,8 @@ def test_reception_and_admin_cannot_search_clients(app):
 
 def test_a_query_matching_more_than_the_search_reads_says_the_list_is_partial(
         app, archive, client, monkeypatch):
-    from crmweb.clients import services
-    monkeypatch.setattr(services, "SEARCH_CANDIDATE_CAP", 3)
+    from crmweb.clients import search
+    monkeypatch.setattr(search, "SEARCH_CANDIDATE_CAP", 3)
     page = client.get("/clients?q=有限公司", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "只列出了一部分" in page
     page = client.get("/clients?q=恒润", headers={"HX-Request": "true"}).get_data(as_text=True)
@@ -184,7 +184,7 @@ def test_the_list_sorts_by_who_most_needs_contact(app, client):
 
 
 def test_the_large_list_sorts_in_the_database_the_same_way(app, client, monkeypatch):
-    from crmweb.clients import services
+    from crmweb.clients import search
 
-    monkeypatch.setattr(services, "SMALL_RESULT", 0)  # as on a large archive
+    monkeypatch.setattr(search, "SMALL_RESULT", 0)  # as on a large archive
     test_the_list_sorts_by_who_most_needs_contact(app, client)

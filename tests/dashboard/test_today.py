@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from lunar_python import Solar
 
 from crmweb.auth.models import User
-from crmweb.clients import services
+from crmweb.clients import access, services
 from crmweb.clients.models import Client
 from crmweb.extensions import db
 from crmweb.timeutil import local_zone, utcnow
@@ -79,7 +79,7 @@ def test_approvals_wait_for_managers_only(app, client, login_as):
         actor, archive = db.session.get(User, specialist.id), db.session.get(Client, client_id)
         services.apply_for_vip(actor, archive, "年采购额超过 50 万", utcnow())
         sales = db.session.get(User, gen_user(app, "sales").id)
-        services.request_archive_access(sales, archive, "准备续约方案", utcnow())
+        access.request_archive_access(sales, archive, "准备续约方案", utcnow())
         db.session.commit()
     login_as("manager")
     page = client.get("/").get_data(as_text=True)

@@ -1,0 +1,221 @@
+"""Finding clients: search-as-you-type over the search keys, the filtered and sorted list,
+the export's selection, and keeping the search keys current."""
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from crmweb import pagination
+from crmweb.auth.audit import record_audit
+from crmweb.auth.models import User
+from crmweb.auth.permissions import (
+    role_can,
+)
+from crmweb.clients import rules
+from crmweb.clients.models import (
+    Client,
+    ClientConfidential,
+    ClientImport,
+    ClientSearchKey,
+    Contact,
+    client_label_links,
+)
+from crmweb.database import chunks, load_in
+from crmweb.errors import NotAllowed
+from crmweb.extensions import db
+from crmweb.pagination import Page
+
+SEARCH_CANDIDATE_CAP = 1000
+
+
+SMALL_RESULT = 1000
+
+
+@dataclass
+class SearchFilters:
+    query: str = ""
+    stage: str = ""
+    tier: str = ""
+    vip: str = ""          # "" | "vip" | "eligible"
+    owner_id: int | None = None
+    unowned: bool = False
+    label_id: int | None = None
+    overdue: bool = False
+    # "VIP eligible" comes from purchases: for those who may not see it, such clients count as "none".
+    sees_eligible: bool = True
+    client_ids: list[int] | None = None  # just these (the clients of one import)
+    sort: str = ""  # "" by name (pinyin) | "due": whoever most needs contact first
+
+
+@dataclass
+class SearchPage(Page):
+    capped: bool = False  # the typed query matched more than the search looks at
+
+
+def _filtered(query, filters: SearchFilters, now: datetime):
+    """`query` narrowed by every filter except the typed text."""
+    if filters.stage:
+        query = query.where(Client.stage == filters.stage)
+    if filters.tier:
+        query = query.where(Client.tier == filters.tier)
+    if filters.vip == "none" and not filters.sees_eligible:
+        query = query.where(Client.vip_status.in_(("none", "eligible")))
+    elif filters.vip:
+        query = query.where(Client.vip_status == filters.vip)
+    if filters.owner_id:
+        query = query.where(Client.owner_id == filters.owner_id)
+    elif filters.unowned:
+        query = query.where(Client.owner_id.is_(None))
+    if filters.label_id:
+        query = query.where(Client.id.in_(sa.select(client_label_links.c.client_id)
+                                          .where(client_label_links.c.label_id == filters.label_id)))
+    if filters.overdue:
+        query = query.where(Client.contact_due_at < now)
+    if filters.client_ids is not None:
+        query = query.where(Client.id.in_(filters.client_ids))
+    return query
+
+
+IMPORT_VIEW_LIMIT = 5000  # clients one import's view lists (a parameter each in the query)
+
+
+def imported_client_ids(user_id: int, import_id: int | None) -> list[int] | None:
+    """The clients a person's confirmed import touched; None when there is no such import."""
+    if not import_id:
+        return None
+    done = db.session.get(ClientImport, import_id)
+    if done is None or done.user_id != user_id or done.confirmed_at is None:
+        return None
+    return [int(i) for i in (done.client_ids or "").split(",") if i][:IMPORT_VIEW_LIMIT]
+
+
+def _ranked_matches(filters: SearchFilters, prefix: str, now: datetime) -> tuple[list[int], bool]:
+    """Ids of the clients whose keys start with `prefix`, best match first, and whether capped.
+
+    One index-only range scan over the keys, capped, so that a one-letter query costs no more
+    than a precise one; the filters and the ordering then apply to those candidates only.
+    """
+    matches = (sa.select(ClientSearchKey.client_id, ClientSearchKey.weight)
+               .where(ClientSearchKey.key >= prefix, ClientSearchKey.key < prefix + "\U0010ffff")
+               .limit(SEARCH_CANDIDATE_CAP).subquery())
+    # Per client its best weight, and (the same on every row) how many keys the scan read.
+    best = (sa.select(matches.c.client_id, sa.func.min(matches.c.weight).label("weight"),
+                      sa.func.sum(sa.func.count()).over().label("scanned"))
+            .group_by(matches.c.client_id).subquery())
+    rows = db.session.execute(_filtered(
+        sa.select(Client.id, best.c.scanned).join(best, best.c.client_id == Client.id), filters, now)
+        .order_by(best.c.weight, Client.sort_key, Client.id)).all()
+    return [row.id for row in rows], bool(rows) and rows[0].scanned >= SEARCH_CANDIDATE_CAP
+
+
+def _clients_in_order(ids: list[int]) -> list[Client]:
+    loaded = {client.id: client for client in load_in(Client, Client.id, ids, selectinload(Client.contacts))}
+    return [loaded[client_id] for client_id in ids if client_id in loaded]
+
+
+def _sort_key(sort: str):
+    if sort == "due":  # lost clients (never due) last
+        earliest = datetime.min.replace(tzinfo=UTC)
+        return lambda row: (row.contact_due_at is None, row.contact_due_at or earliest, row.id)
+    return lambda row: (row.sort_key, row.id)
+
+
+def search_clients(filters: SearchFilters, raw_page, page_size: int, now: datetime) -> SearchPage:
+    """One page of the clients matching the filters: best matches first, else by pinyin."""
+    prefix = rules.search_prefix(filters.query)
+    capped, ids = False, None
+    if prefix:
+        ids, capped = _ranked_matches(filters, prefix, now)
+        total = len(ids)
+    else:
+        query = _filtered(sa.select(Client.id), filters, now)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        if total <= SMALL_RESULT:
+            # A narrow filter: fetch its few rows by their index and sort here. Left to itself the
+            # database would walk the whole pinyin index looking for them.
+            rows = db.session.execute(_filtered(sa.select(Client.id, Client.sort_key, Client.contact_due_at),
+                                                filters, now)).all()
+            ids = [row.id for row in sorted(rows, key=_sort_key(filters.sort))]
+    number = pagination.page_number(raw_page, total, page_size)
+    offset = (number - 1) * page_size
+    if ids is not None:
+        page_ids = ids[offset:offset + page_size]
+    else:
+        order = (Client.contact_due_at.asc().nulls_last(), Client.id) if filters.sort == "due" \
+            else (Client.sort_key, Client.id)
+        page_ids = db.session.scalars(query.order_by(*order).limit(page_size).offset(offset)).all()
+    return SearchPage(items=_clients_in_order(page_ids), number=number, size=page_size, total=total,
+                      capped=capped)
+
+
+EXPORT_LIMIT = 100_000
+
+
+def clients_for_export(actor: User, filters: SearchFilters, export_format: str, now: datetime):
+    """All matching clients with contacts and confidential parts, the export audited."""
+    if not role_can(actor.role, "clients.export"):
+        raise NotAllowed(_("只有经理和总监可以导出客户档案。"))
+    prefix = rules.search_prefix(filters.query)
+    if prefix:
+        ids = _ranked_matches(filters, prefix, now)[0]
+    else:
+        ids = db.session.scalars(_filtered(sa.select(Client.id), filters, now)
+                                 .order_by(Client.sort_key, Client.id).limit(EXPORT_LIMIT)).all()
+    clients = _clients_in_order(ids)
+    archives = {row.client_id: row for row in load_in(
+        ClientConfidential, ClientConfidential.client_id, [c.id for c in clients])}
+    record_audit("archive.exported", target_type="clients", target_id=export_format,
+                 detail=f"count={len(clients)} query={filters.query[:40]}", actor=actor, now=now)
+    db.session.commit()
+    return clients, archives
+
+
+def reindex_client(client: Client) -> None:
+    """Rewrite the client's sort key and search keys from its name and contacts (same transaction)."""
+    reindex_many([client])
+
+
+def reindex_many(clients: list[Client]) -> None:
+    """Search keys for many clients at once: one read of their contacts, one delete, one insert."""
+    if not clients:
+        return
+    db.session.flush()
+    ids = [c.id for c in clients]
+    contacts: dict[int, list] = {client_id: [] for client_id in ids}
+    for chunk in chunks(ids):
+        for row in db.session.execute(sa.select(Contact.client_id, Contact.name, Contact.mobile,
+                                                Contact.phone, Contact.email, Contact.other_phones)
+                                      .where(Contact.client_id.in_(chunk))):
+            contacts[row.client_id].append(rules.ContactKeys(row.name, row.mobile, row.phone, row.email,
+                                                             row.other_phones))
+    keys = []
+    for client in clients:
+        client.sort_key = rules.sort_key(client.name, client.kind)
+        client.name_key = rules.company_key(client.name)
+        keys += [(client.id, key, weight)
+                 for key, weight in rules.search_keys(client.name, client.kind, contacts[client.id])]
+    for chunk in chunks(ids):
+        db.session.execute(sa.delete(ClientSearchKey).where(ClientSearchKey.client_id.in_(chunk)))
+    db.session.flush()
+    insert_search_keys(keys)
+
+
+def insert_search_keys(keys: Iterable[tuple[int, str, int]]) -> None:
+    """(client id, key, weight) rows handed straight to the driver: an import writes tens of
+    thousands, and SQLAlchemy's handling of each row's parameters would double the time."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        # COPY streams the rows as they are made (the server indexes them meanwhile); an
+        # executemany would be one statement per row.
+        with connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy('COPY client_search_keys (client_id, "key", weight) FROM STDIN') as copy:
+                for row in keys:
+                    copy.write_row(row)
+        return
+    rows = list(keys)
+    if rows:
+        connection.exec_driver_sql(
+            'INSERT INTO client_search_keys (client_id, "key", weight) VALUES (?, ?, ?)', rows)
