@@ -54,19 +54,10 @@ def current_language() -> str:
 
 
 def register_blueprints(app):
-    from crmweb import health
-    from crmweb.admin import bp as admin_bp
-    from crmweb.auth import bp as auth_bp
-    from crmweb.clients import bp as clients_bp
-    from crmweb.dashboard import bp as dashboard_bp
-    from crmweb.kb import bp as kb_bp
+    from crmweb.areas import AREAS
 
-    app.register_blueprint(health.bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(clients_bp)
-    app.register_blueprint(kb_bp)
-    app.register_blueprint(admin_bp, url_prefix="/admin")
+    for area in AREAS:
+        app.register_blueprint(area.blueprint, url_prefix=area.url_prefix)
 
 
 def register_errorhandlers(app):
@@ -107,14 +98,12 @@ def _url_with_args(**changes) -> str:
 
 
 def register_commands(app):
-    from crmweb.auth.commands import users_cli
-    from crmweb.clients.commands import clients_cli
+    from crmweb.areas import AREAS
     from crmweb.database import MigrationCommands
     from crmweb.demo import seed_demo
-    from crmweb.kb.commands import kb_cli
 
     app.cli.add_command(MigrationCommands())
-    app.cli.add_command(users_cli)
-    app.cli.add_command(clients_cli)
-    app.cli.add_command(kb_cli)
+    for area in AREAS:
+        for command in area.commands:
+            app.cli.add_command(command)
     app.cli.add_command(seed_demo)

@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify
 
 from crmweb import jobs
+from crmweb.area import Area
 from crmweb.auth.permissions import public
 from crmweb.extensions import db
 
@@ -30,3 +31,6 @@ def healthz():
             report["redis"] = "down"
             healthy = False
     return jsonify(report), 200 if healthy else 503
+
+
+area = Area(bp)

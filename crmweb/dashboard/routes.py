@@ -1,7 +1,9 @@
+"""The "today" page: each area's cards for the person signed in."""
 from flask_login import current_user
 
+from crmweb import areas
 from crmweb.auth.permissions import DASHBOARD_VIEW, require
-from crmweb.dashboard import bp, services
+from crmweb.dashboard import bp
 from crmweb.htmx import render
 from crmweb.timeutil import local_zone, utcnow
 
@@ -11,5 +13,6 @@ from crmweb.timeutil import local_zone, utcnow
 def index():
     now = utcnow()
     today = now.astimezone(local_zone()).date()
-    return render("dashboard/index.html", today=today,
-                  work=services.today_for(current_user, now, today))
+    cards = [card for area in areas.AREAS if area.today_cards
+             for card in area.today_cards(current_user, now, today)]
+    return render("dashboard/index.html", today=today, cards=cards)

@@ -1,6 +1,7 @@
 import threading
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("kb", __name__)
 _warm_up_started = threading.Event()
@@ -17,4 +18,9 @@ def warm_up_chinese_text():
         threading.Thread(target=text.warm_up, name="kb-warm-up", daemon=True).start()
 
 
+from crmweb.area import Area  # noqa: E402
 from crmweb.kb import routes  # noqa: E402,F401
+from crmweb.kb.commands import kb_cli  # noqa: E402
+from crmweb.kb.demo import seed_demo_articles  # noqa: E402
+
+area = Area(bp, commands=(kb_cli,), seed_demo=seed_demo_articles, menu=(("kb.index", _l("知识库")),))

@@ -37,7 +37,7 @@ def test_my_overdue_clients_most_overdue_first_and_nobody_elses(app, client, log
     make_overdue(app, later, 10)
     make_overdue(app, someone_elses, 10)
     page = client.get("/").get_data(as_text=True)
-    card = page[page.index('id="today-overdue"'):page.index('id="today-callbacks"')]
+    card = page[page.index('id="today-overdue"'):page.index('id="today-birthdays"')]
     assert card.index(f'id="overdue-{later}"') < card.index(f'id="overdue-{late}"')
     assert "超期 10 天" in card and "超期 3 天" in card
     assert f'id="overdue-{in_time}"' not in card and "泰州凤城药业有限公司" not in card
@@ -92,7 +92,7 @@ def test_approvals_wait_for_managers_only(app, client, login_as):
 def test_reception_sees_no_client_cards(app, client, login_as):
     login_as("reception")
     page = client.get("/").get_data(as_text=True)
-    assert 'id="today-visits"' in page
+    assert "今日工作台" in page
     assert 'id="today-overdue"' not in page and 'id="today-birthdays"' not in page
 
 

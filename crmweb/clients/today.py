@@ -1,10 +1,12 @@
-"""The "today" page: what each person has to do today, gathered from the areas that know it."""
+"""The client archive's cards on the "today" page: my clients due for contact, my contacts'
+birthdays, my access requests, and what waits for a manager's approval."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from crmweb.area import TodayCard
 from crmweb.auth.models import User
 from crmweb.auth.permissions import (
     ARCHIVE_GRANT,
@@ -108,3 +110,9 @@ def upcoming_birthdays(user: User, today: date) -> list[Birthday]:
         if on is not None:
             birthdays.append(Birthday(on, contact, client))
     return sorted(birthdays, key=lambda b: (b.on, b.contact.name))
+
+
+def today_cards(user: User, now: datetime, today: date) -> list[TodayCard]:
+    if not role_can(user.role, CLIENTS_VIEW):
+        return []
+    return [TodayCard("clients/_today.html", {"work": today_for(user, now, today)})]

@@ -1,0 +1,12 @@
+"""The areas of the product, in menu order. A new area is its package (exposing `area`, see
+crmweb/area.py) and one line here."""
+from crmweb import admin, auth, clients, dashboard, health, kb
+
+AREAS = [
+    health.area,
+    auth.area,
+    dashboard.area,
+    clients.area,
+    kb.area,
+    admin.area,
+]
