@@ -229,6 +229,11 @@ def password_link(token: str, now: datetime) -> PasswordLink:
     return link
 
 
+def all_users() -> list[User]:
+    """For the administrator's list: active accounts first, then by username."""
+    return db.session.scalars(sa.select(User).order_by(User.active.desc(), User.username)).all()
+
+
 def set_user_active(actor: User, user: User, active: bool, now: datetime) -> None:
     """Enable or disable an account; disabling ends all its sessions at once."""
     if user.id == actor.id and not active:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
 from crmweb.auth.permissions import (
+    ARCHIVE_GRANT,
     ARCHIVE_READ_ANY,
     CLIENTS_APPROVE_VIP,
     CLIENTS_EDIT,
@@ -131,7 +132,7 @@ def request_archive_access(actor: User, client: Client, reason: str, now: dateti
 
 def decide_access_request(actor: User, request: ArchiveAccessRequest, approve: bool, days: int,
                           note: str | None, now: datetime) -> None:
-    if not role_can(actor.role, "archive.grant"):
+    if not role_can(actor.role, ARCHIVE_GRANT):
         raise NotAllowed(_("只有经理可以审批查阅申请。"))
     if request.status != "pending":
         raise Conflict(_("该申请已处理。"))
@@ -149,7 +150,7 @@ def decide_access_request(actor: User, request: ArchiveAccessRequest, approve: b
 
 
 def revoke_grant(actor: User, request: ArchiveAccessRequest, now: datetime) -> None:
-    if not role_can(actor.role, "archive.grant"):
+    if not role_can(actor.role, ARCHIVE_GRANT):
         raise NotAllowed(_("只有经理可以撤销查阅授权。"))
     if request.status != "approved":
         raise Conflict(_("只能撤销已批准的授权。"))

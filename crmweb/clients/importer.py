@@ -1,6 +1,6 @@
 """Writing an imported file's checked rows into the archive (importing.py reads the file)."""
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -9,14 +9,12 @@ from sqlalchemy.orm import selectinload
 from crmweb.auth.audit import record_audit
 from crmweb.clients import rules
 from crmweb.clients.access import can_edit, can_read_confidential
-from crmweb.clients.models import (
-    Client,
-    ClientConfidential,
-    Contact,
-)
+from crmweb.clients.importing import ImportProblem, UnreadableFile, parse_file
+from crmweb.clients.models import Client, ClientConfidential, ClientImport, Contact
 from crmweb.clients.names import normalise
 from crmweb.clients.search import insert_search_keys, reindex_many
 from crmweb.database import insert_with_ids, load_in, uniform_rows
+from crmweb.errors import Invalid, NotFound
 from crmweb.extensions import db
 
 IMPORT_LOCK_KEY = 7_301_001  # PostgreSQL advisory lock held by an import's transaction
@@ -58,7 +56,6 @@ def import_clients(actor, owner_id: int | None, parsed, now: datetime,
     Rows matching another owner's client that the actor may not change are reported, not written.
     With `dry_run` everything is rolled back: the summary says what would happen.
     """
-    from crmweb.clients.importing import ImportProblem
 
     _serialise_imports()
     summary = ImportSummary(problems=list(parsed.problems), warnings=list(parsed.warnings))
@@ -270,3 +267,42 @@ def _assign(target, values: dict) -> bool:
                 setattr(target, name, value)
             changed = True
     return changed
+
+
+# --- the web import: an uploaded file waits for its confirmation --------------------------------
+
+UNCONFIRMED_KEPT = timedelta(days=1)
+CONFIRMED_KEPT = timedelta(days=30)  # for the view of the clients one import touched
+
+
+def preview_import(actor, owner_id: int | None, filename: str, data: bytes, now: datetime):
+    """Read the file, tell what it would do (nothing written), keep it until it is confirmed;
+    returns (pending import, parsed file, summary). UnreadableFile says why a file cannot be read."""
+    parsed = parse_file(data, filename)
+    preview = import_clients(actor, owner_id, parsed, now, dry_run=True)
+    db.session.execute(sa.delete(ClientImport).where(
+        ClientImport.created_at < now - UNCONFIRMED_KEPT, ClientImport.confirmed_at.is_(None)))
+    db.session.execute(sa.delete(ClientImport).where(ClientImport.confirmed_at < now - CONFIRMED_KEPT))
+    pending = ClientImport(user_id=actor.id, owner_id=owner_id, filename=filename[:200], content=data,
+                           created_at=now)
+    db.session.add(pending)
+    db.session.commit()
+    return pending, parsed, preview
+
+
+def confirm_import(actor, import_id: int, now: datetime):
+    """Write a previewed file; returns (the import, its summary). Only its uploader confirms it,
+    once."""
+    pending = db.session.get(ClientImport, import_id)
+    if pending is None or pending.user_id != actor.id or pending.confirmed_at is not None:
+        raise NotFound(_("找不到这次导入，或已经确认过。"))
+    try:
+        parsed = parse_file(pending.content, pending.filename)
+    except UnreadableFile as problem:
+        raise Invalid(str(problem)) from None
+    # The file goes in the import's own transaction; which clients it touched stays after it.
+    pending.content, pending.confirmed_at = b"", now
+    summary = import_clients(actor, pending.owner_id, parsed, now)
+    pending.client_ids = ",".join(str(i) for i in sorted(summary.client_ids))
+    db.session.commit()
+    return pending, summary

@@ -1,5 +1,4 @@
 """/clients: find, open, record, edit in place; confidential sections behind the rules."""
-from datetime import timedelta
 from urllib.parse import quote
 
 from flask import abort, current_app, flash, redirect, request, url_for
@@ -7,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
 from crmweb.auth.permissions import (
     ARCHIVE_GRANT,
@@ -40,13 +38,14 @@ from crmweb.clients import (
     services,
     timeline,
 )
-from crmweb.clients.models import ArchiveAccessRequest, ClientImport, Contact, Interaction, ServiceEvent
+from crmweb.clients.models import ArchiveAccessRequest, Contact, Interaction, ServiceEvent
 from crmweb.clients.sections import SECTIONS, contact_version
 from crmweb.errors import Invalid, NotAllowed
 from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request, render
 from crmweb.ids import whole_number
 from crmweb.redirects import local_target
+from crmweb.settings import get_setting, rhythm_key
 from crmweb.timeutil import local_zone, utcnow
 
 PAGE_SIZE = 20
@@ -591,8 +590,9 @@ def can_choose_owner() -> bool:
 @require(CLIENTS_IMPORT)
 def import_upload():
     """Upload → preview (mapping, counts, problems by line) → confirm. Nothing is written before."""
-    from crmweb.clients.importing import UnreadableFile, parse_file
+    from crmweb.clients.importing import UnreadableFile
 
+    now = utcnow()
     form = _import_form()
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
@@ -605,20 +605,10 @@ def import_upload():
     data = upload.read()
     filename = "".join(ch for ch in upload.filename or "" if ch.isprintable()) or "upload"
     try:
-        parsed = parse_file(data, filename)
+        pending, parsed, preview = importer.preview_import(current_user, owner_id, filename, data, now)
     except UnreadableFile as problem:
         form.file.errors.append(str(problem))
         return render("clients/import.html", form=form, status_code=422)
-    preview = importer.import_clients(current_user, owner_id, parsed, utcnow(), dry_run=True)
-    # Previews nobody confirmed within a day are dropped, with their files; done imports after a month.
-    db.session.execute(db.delete(ClientImport).where(
-        ClientImport.created_at < utcnow() - timedelta(days=1), ClientImport.confirmed_at.is_(None)))
-    db.session.execute(db.delete(ClientImport).where(
-        ClientImport.confirmed_at < utcnow() - timedelta(days=30)))
-    pending = ClientImport(user_id=current_user.id, owner_id=owner_id, filename=filename[:200],
-                           content=data, created_at=utcnow())
-    db.session.add(pending)
-    db.session.commit()
     # The first lines of the file as they will go in: refused lines marked with their reason.
     problems = {problem.line: problem.message for problem in preview.problems}
     sample = sorted([(row.line, row) for row in parsed.rows[:20]] + [(line, None) for line in problems],
@@ -637,20 +627,7 @@ def _field_labels():
 @bp.route("/clients/import/<int:import_id>", methods=["POST"])
 @require(CLIENTS_IMPORT)
 def import_confirm(import_id):
-    from crmweb.clients.importing import UnreadableFile, parse_file
-
-    pending = db.session.get(ClientImport, import_id)
-    if pending is None or pending.user_id != current_user.id or pending.confirmed_at is not None:
-        abort(404)  # another's, or used up
-    try:
-        parsed = parse_file(pending.content, pending.filename)
-    except UnreadableFile as problem:
-        raise Invalid(str(problem)) from None
-    # The file goes in the import's own transaction; which clients it touched stays after it.
-    pending.content, pending.confirmed_at = b"", utcnow()
-    summary = importer.import_clients(current_user, pending.owner_id, parsed, utcnow())
-    pending.client_ids = ",".join(str(i) for i in sorted(summary.client_ids))
-    db.session.commit()
+    pending, summary = importer.confirm_import(current_user, import_id, utcnow())
     flash(_("导入完成：新建 %(created)s，更新 %(updated)s，跳过 %(skipped)s，错误 %(errors)s。"
             "下面是这次导入的客户。",
             created=summary.created, updated=summary.updated, skipped=summary.skipped,
@@ -710,22 +687,14 @@ def bulk():
 def archive_settings():
     """VIP thresholds, the default length of an access grant and the stay-in-touch rhythms, kept
     by a manager."""
-    from crmweb.settings import get_setting, rhythm_key, set_setting
-
     keys = {"single_purchase_min": "vip.single_purchase_min",
             "monthly_purchase_min": "vip.monthly_purchase_min", "grant_days": "archive.grant_days",
             **{name: rhythm_key(stage, tier) for (stage, tier), name in forms.RHYTHM_FIELDS.items()}}
     form = forms.ArchiveSettingsForm(
         data=None if request.method == "POST" else {name: get_setting(key) for name, key in keys.items()})
     if form.validate_on_submit():
-        now = utcnow()
-        for name, key in keys.items():
-            set_setting(key, form[name].data, current_user, now)
-        db.session.flush()
-        services.recompute_contact_due()
-        record_audit("settings.changed", target_type="settings", target_id="clients", now=now,
-                     detail=" ".join(f"{key}={form[name].data}" for name, key in keys.items()))
-        db.session.commit()
+        services.save_archive_settings(current_user, {key: form[name].data for name, key in keys.items()},
+                                       utcnow())
         flash(_("设置已保存。"), "success")
         return redirect(url_for("clients.archive_settings"))
     status = 422 if request.method == "POST" else 200

@@ -12,6 +12,7 @@ from crmweb import pagination
 from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
 from crmweb.auth.permissions import (
+    CLIENTS_EXPORT,
     role_can,
 )
 from crmweb.clients import rules
@@ -156,7 +157,7 @@ EXPORT_LIMIT = 100_000
 
 def clients_for_export(actor: User, filters: SearchFilters, export_format: str, now: datetime):
     """All matching clients with contacts and confidential parts, the export audited."""
-    if not role_can(actor.role, "clients.export"):
+    if not role_can(actor.role, CLIENTS_EXPORT):
         raise NotAllowed(_("只有经理和总监可以导出客户档案。"))
     prefix = rules.search_prefix(filters.query)
     if prefix:

@@ -8,6 +8,9 @@ from sqlalchemy.orm import selectinload
 from crmweb.auth.audit import record_audit
 from crmweb.auth.models import AuditEvent, User
 from crmweb.auth.permissions import (
+    CLIENTS_APPROVE_VIP,
+    CLIENTS_REASSIGN,
+    CLIENTS_SET_TIER,
     CLIENTS_VIEW,
     role_can,
 )
@@ -23,6 +26,7 @@ from crmweb.clients.search import reindex_client
 from crmweb.database import load_in
 from crmweb.errors import Conflict, Invalid, NotAllowed
 from crmweb.extensions import db
+from crmweb.settings import set_setting
 from crmweb.timeutil import local_zone
 
 
@@ -145,7 +149,7 @@ def save_contact(actor: User, client: Client, contact: Contact | None, values: d
 
 
 def set_tier(actor: User, client: Client, tier: str, now: datetime) -> None:
-    if not role_can(actor.role, "clients.set_tier"):
+    if not role_can(actor.role, CLIENTS_SET_TIER):
         raise NotAllowed(_("只有主管、经理和总监可以调整客户等级。"))
     old, client.tier = client.tier, tier
     client.updated_at = now
@@ -164,7 +168,7 @@ def apply_for_vip(actor: User, client: Client, reason: str, now: datetime) -> No
 
 
 def decide_vip(actor: User, client: Client, approve: bool, now: datetime) -> None:
-    if not role_can(actor.role, "clients.approve_vip"):
+    if not role_can(actor.role, CLIENTS_APPROVE_VIP):
         raise NotAllowed(_("只有经理和总监可以审批 VIP。"))
     if client.vip_status not in ("eligible", "applied"):
         raise Conflict(_("该客户没有待审批的 VIP 申请。"))
@@ -179,7 +183,7 @@ def decide_vip(actor: User, client: Client, approve: bool, now: datetime) -> Non
 
 
 def reassign_owner(actor: User, client: Client, owner: User, now: datetime) -> None:
-    if not role_can(actor.role, "clients.reassign"):
+    if not role_can(actor.role, CLIENTS_REASSIGN):
         raise NotAllowed(_("只有经理和总监可以更换客户负责人。"))
     if not owner.active or not role_can(owner.role, CLIENTS_VIEW):
         raise Invalid(_("所选人员不能负责客户。"))
@@ -218,9 +222,9 @@ def bulk_update(actor: User, client_ids: list[int], action: str, value, now: dat
     """
     if action not in BULK_ACTIONS:
         raise Invalid(_("未知的批量操作。"))
-    if action == "set_owner" and not role_can(actor.role, "clients.reassign"):
+    if action == "set_owner" and not role_can(actor.role, CLIENTS_REASSIGN):
         raise NotAllowed(_("只有经理和总监可以更换客户负责人。"))
-    if action == "set_tier" and not role_can(actor.role, "clients.set_tier"):
+    if action == "set_tier" and not role_can(actor.role, CLIENTS_SET_TIER):
         raise NotAllowed(_("只有主管、经理和总监可以调整客户等级。"))
     if action == "set_tier" and value not in rules.TIERS:
         raise Invalid(_("请选择有效的客户等级。"))
@@ -259,6 +263,17 @@ def bulk_update(actor: User, client_ids: list[int], action: str, value, now: dat
                         + ",".join(str(c.id) for c in clients)[:300])
     db.session.commit()
     return done, refused
+
+
+def save_archive_settings(actor: User, values: dict, now: datetime) -> None:
+    """A manager's thresholds and rhythms; every client's next due date follows at once."""
+    for key, value in values.items():
+        set_setting(key, value, actor, now)
+    db.session.flush()
+    recompute_contact_due()
+    record_audit("settings.changed", target_type="settings", target_id="clients", actor=actor, now=now,
+                 detail=" ".join(f"{key}={value}" for key, value in values.items()))
+    db.session.commit()
 
 
 def recompute_contact_due() -> None:

@@ -1,7 +1,6 @@
 """/kb: search as you type, read, write, publish; synonyms and the authors' report."""
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,7 +13,7 @@ from crmweb.htmx import is_fragment_request, render
 from crmweb.ids import whole_number
 from crmweb.kb import bp, search, services, text
 from crmweb.kb.forms import ArticleForm, SynonymsForm
-from crmweb.kb.models import Article, Revision, SynonymGroup, Vote
+from crmweb.kb.models import Article
 from crmweb.timeutil import utcnow
 
 
@@ -27,8 +26,9 @@ def index():
         hits = search.search(query)
         log_id = services.log_search(current_user, query, len(hits), utcnow())
     words = search.highlight_words(query) if query else []
-    landing = {} if query else {"categories": _categories(), "popular": _published(Article.views.desc()),
-                                "recent": _published(Article.updated_at.desc())}
+    landing = {} if query else {"categories": services.categories(),
+                                "popular": services.published(order=Article.views.desc(), limit=8),
+                                "recent": services.published(order=Article.updated_at.desc(), limit=8)}
     response = render("kb/index.html", "kb/_results.html", query=query, hits=hits, log_id=log_id,
                       words=words, highlight=text.highlight, snippet=text.snippet,
                       plain_text=search.plain_text, **landing)
@@ -37,40 +37,13 @@ def index():
     return response
 
 
-def _published(order, limit: int = 8) -> list[Article]:
-    return db.session.scalars(sa.select(Article).where(Article.status == "published")
-                              .order_by(order, Article.id).limit(limit)).all()
-
-
-def _categories():
-    return db.session.execute(
-        sa.select(Article.category, sa.func.count()).where(Article.status == "published",
-                                                            Article.category != "")
-        .group_by(Article.category).order_by(Article.category)).all()
-
-
 @bp.route("/kb/browse")
 @require(KB_VIEW)
 def browse():
     category, tag = request.args.get("category", "")[:64], request.args.get("tag", "")[:32]
-    statement = sa.select(Article).where(Article.status == "published")
-    if category:
-        statement = statement.where(Article.category == category)
-    if tag:
-        # Tags are stored comma separated with commas at neither end.
-        statement = statement.where(sa.or_(
-            Article.tags == tag, Article.tags.startswith(tag + ",", autoescape=True),
-            Article.tags.endswith("," + tag, autoescape=True),
-            Article.tags.contains("," + tag + ",", autoescape=True)))
-    articles = db.session.scalars(statement.order_by(Article.title).limit(500)).all()
-    mine = []
-    if can(KB_WRITE):
-        mine = db.session.scalars(sa.select(Article).where(
-            Article.status != "published",
-            sa.true() if can(KB_PUBLISH) else Article.author_id == current_user.id)
-            .order_by(Article.updated_at.desc()).limit(100)).all()
-    return render("kb/browse.html", articles=articles, category=category, tag=tag,
-                  categories=_categories(), drafts=mine)
+    return render("kb/browse.html", articles=services.published(category=category, tag=tag),
+                  category=category, tag=tag, categories=services.categories(),
+                  drafts=services.unpublished(current_user))
 
 
 @bp.route("/kb/<int:article_id>")
@@ -84,11 +57,10 @@ def article(article_id):
         services.count_view(item)
         # The page shows the count with this read in it (the UPDATE above is not in the session).
         set_committed_value(item, "views", (item.views or 0) + 1)
-    my_vote = db.session.scalar(sa.select(Vote.helpful).where(
-        Vote.article_id == item.id, Vote.user_id == current_user.id))
     return render("kb/article.html", "kb/_votes.html", article=item, related=_related(item),
                   may_edit=services.may_edit(current_user, item),
-                  may_publish=services.may_publish(current_user), my_vote=my_vote)
+                  may_publish=services.may_publish(current_user),
+                  my_vote=services.my_vote(item, current_user))
 
 
 def _related(item: Article, limit: int = 5):
@@ -169,9 +141,7 @@ def set_status(article_id):
 @require(KB_WRITE)
 def revisions(article_id):
     item = services.get_article(article_id, current_user)
-    history = db.session.scalars(sa.select(Revision).where(Revision.article_id == item.id)
-                                 .order_by(Revision.at.desc(), Revision.id.desc())).all()
-    return render("kb/revisions.html", article=item, revisions=history)
+    return render("kb/revisions.html", article=item, revisions=services.revisions(item))
 
 
 @bp.route("/kb/synonyms", methods=["GET", "POST"])
@@ -183,8 +153,7 @@ def synonyms():
         flash(_("已保存 %(count)s 组同义词。", count=count), "success")
         return redirect(url_for("kb.synonyms"))
     if request.method == "GET":
-        form.groups.data = "\n".join(db.session.scalars(
-            sa.select(SynonymGroup.words).order_by(SynonymGroup.id)))
+        form.groups.data = "\n".join(services.synonym_groups())
     return render("kb/synonyms.html", form=form,
                   status_code=422 if request.method == "POST" else 200)
 

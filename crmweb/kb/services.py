@@ -11,7 +11,7 @@ from markupsafe import escape
 
 from crmweb.auth.actors import CommandLineActor
 from crmweb.auth.audit import record_audit
-from crmweb.auth.permissions import role_can
+from crmweb.auth.permissions import KB_PUBLISH, KB_WRITE, role_can
 from crmweb.errors import Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
 from crmweb.kb import search, text
@@ -43,7 +43,7 @@ def clean_tags(raw: str) -> str:
 
 
 def may_publish(user) -> bool:
-    return role_can(user.role, "kb.publish")
+    return role_can(user.role, KB_PUBLISH)
 
 
 def may_read(user, article: Article) -> bool:
@@ -282,3 +282,49 @@ def draft_from_interaction(interaction, client) -> dict:
     return {"title": strip_client_details(content[:40], names), "body": content,
             "category": _("投诉处理") if interaction.kind == "complaint" else "", "tags": "", "synonyms": ""}
 
+
+# --- reading ------------------------------------------------------------------------------------
+
+def published(category: str = "", tag: str = "", order=None, limit: int = 500) -> list[Article]:
+    """Published articles, by title unless told otherwise, of one category or tag if given."""
+    statement = sa.select(Article).where(Article.status == "published")
+    if category:
+        statement = statement.where(Article.category == category)
+    if tag:
+        # Tags are stored comma separated with commas at neither end.
+        statement = statement.where(sa.or_(
+            Article.tags == tag, Article.tags.startswith(tag + ",", autoescape=True),
+            Article.tags.endswith("," + tag, autoescape=True),
+            Article.tags.contains("," + tag + ",", autoescape=True)))
+    order = order if order is not None else Article.title
+    return db.session.scalars(statement.order_by(order, Article.id).limit(limit)).all()
+
+
+def unpublished(user) -> list[Article]:
+    """Drafts and archived articles an author may see: their own, or all for an editor."""
+    if not role_can(user.role, KB_WRITE):
+        return []
+    mine = sa.true() if role_can(user.role, KB_PUBLISH) else Article.author_id == user.id
+    return db.session.scalars(sa.select(Article).where(Article.status != "published", mine)
+                              .order_by(Article.updated_at.desc()).limit(100)).all()
+
+
+def categories() -> list:
+    return db.session.execute(
+        sa.select(Article.category, sa.func.count()).where(Article.status == "published",
+                                                            Article.category != "")
+        .group_by(Article.category).order_by(Article.category)).all()
+
+
+def my_vote(article: Article, user) -> bool | None:
+    return db.session.scalar(sa.select(Vote.helpful).where(Vote.article_id == article.id,
+                                                           Vote.user_id == user.id))
+
+
+def revisions(article: Article) -> list[Revision]:
+    return db.session.scalars(sa.select(Revision).where(Revision.article_id == article.id)
+                              .order_by(Revision.at.desc(), Revision.id.desc())).all()
+
+
+def synonym_groups() -> list[str]:
+    return list(db.session.scalars(sa.select(SynonymGroup.words).order_by(SynonymGroup.id)))
