@@ -179,7 +179,7 @@ def _detail_context(client, **extra):
         may_edit=access.can_edit(current_user, client), timeline=timeline.timeline(client),
         labels=labels, interaction_form=_interaction_form(client, occurred_at=_local_now()),
         event_form=forms.EventForm(occurred_at=_local_now()),
-        contact_form=forms.ContactForm(), reason_form=forms.ReasonForm(),
+        contact_form=forms.ContactForm(), reason_form=forms.ReasonForm(), vip_form=forms.ReasonForm(),
         tier_form=forms.TierForm(tier=client.tier), owner_form=_owner_form(client),
         labels_form=_labels_form(client), editing=None, section_form=None, version=None, conflict=None,
         correcting=None, correction_form=None, contact_duplicates=[],
@@ -462,13 +462,22 @@ def _local_to_utc(naive_local):
     return naive_local.replace(tzinfo=local_zone())
 
 
+def _detail_with_errors(client, **invalid_forms):
+    """A small form of the client page that failed: the page again, 422, messages beside the fields."""
+    if not access.can_see_archive(current_user, client, utcnow()):
+        return render("clients/restricted.html", client=client, labels=labels, status_code=422,
+                      vip_status=rules.shown_vip_status(client.vip_status, False),
+                      access_pending=_access_pending(client), **invalid_forms)
+    return render("clients/detail.html", status_code=422, **_detail_context(client, **invalid_forms))
+
+
 @bp.route("/clients/<int:client_id>/tier", methods=["POST"])
 @require(CLIENTS_SET_TIER)
 def set_tier(client_id):
     client = access.get_client(client_id)
     form = forms.TierForm()
     if not form.validate_on_submit():
-        raise Invalid(_("请选择有效的客户等级。"))
+        return _detail_with_errors(client, tier_form=form)
     services.set_tier(current_user, client, form.tier.data, utcnow())
     flash(_("客户等级已改为 %(tier)s。", tier=labels.TIER[form.tier.data]), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
@@ -480,7 +489,7 @@ def apply_vip(client_id):
     client = access.get_client(client_id)
     form = forms.ReasonForm()
     if not form.validate_on_submit():
-        raise Invalid(_("请填写申请 VIP 的理由。"))
+        return _detail_with_errors(client, vip_form=form)
     services.apply_for_vip(current_user, client, form.reason.data, utcnow())
     flash(_("已提交 VIP 申请，等待经理审批。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
@@ -516,7 +525,7 @@ def set_labels(client_id):
     client = access.get_client(client_id)
     form = forms.LabelsForm()
     if not form.validate_on_submit():
-        raise Invalid(_("分组或标签太长。"))
+        return _detail_with_errors(client, labels_form=form)
     split = lambda text: (text or "").replace("，", ",").split(",")  # noqa: E731
     services.set_labels(current_user, client, {"group": split(form.groups.data),
                                                "tag": split(form.tags.data)}, utcnow())
@@ -530,7 +539,7 @@ def request_access(client_id):
     client = access.get_client(client_id)
     form = forms.ReasonForm()
     if not form.validate_on_submit():
-        raise Invalid(_("请填写查阅理由。"))
+        return _detail_with_errors(client, reason_form=form)
     access.request_archive_access(current_user, client, form.reason.data, utcnow())
     flash(_("已提交查阅申请，经理批准后即可查阅。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id))

@@ -326,3 +326,16 @@ def test_a_manager_changes_the_vip_threshold_and_it_applies_to_the_next_sale(app
     specialist = app.test_client()
     log_in(specialist, gen_user(app, "specialist").username)
     assert specialist.get("/clients/settings").status_code == 403
+
+
+def test_small_forms_of_the_client_page_answer_422_with_the_message_beside_the_field(app, client):
+    owner, client_id = owned_client(app, client)
+    response = client.post(f"/clients/{client_id}/vip/apply", data={"reason": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="vip-reason-error"' in page and "请填写理由" in page
+    response = client.post(f"/clients/{client_id}/labels", data={"groups": "长" * 600})
+    assert response.status_code == 422 and 'id="manage-groups-error"' in response.get_data(as_text=True)
+    sales = app.test_client()
+    log_in(sales, gen_user(app, "sales").username)
+    response = sales.post(f"/clients/{client_id}/access-requests", data={"reason": ""})
+    assert response.status_code == 422 and 'id="access-reason-error"' in response.get_data(as_text=True)
