@@ -2,11 +2,21 @@
 from zoneinfo import ZoneInfo
 
 from flask import Flask, has_request_context, request, session, url_for
+from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from crmweb import database, navigation, security_headers
+from crmweb.areas import AREAS
+from crmweb.auth import login
+from crmweb.auth.permissions import ROLES, can
+from crmweb.clients.rules import display_phone, phone_is_normalised
 from crmweb.config import INSTANCE_PATH, PROJECT_ROOT, load_config
+from crmweb.database import MigrationCommands
+from crmweb.demo import seed_demo
+from crmweb.errors import register_errorhandlers as register
 from crmweb.extensions import babel, csrf, db
+from crmweb.htmx import vary_on_htmx
 from crmweb.ids import IdConverter
 
 
@@ -32,8 +42,6 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def register_extensions(app):
-    from crmweb import database, security_headers
-    from crmweb.auth import login
 
     db.init_app(app)
     database.init_app(app)
@@ -54,30 +62,23 @@ def current_language() -> str:
 
 
 def register_blueprints(app):
-    from crmweb.areas import AREAS
 
     for area in AREAS:
         app.register_blueprint(area.blueprint, url_prefix=area.url_prefix)
 
 
 def register_errorhandlers(app):
-    from crmweb.errors import register_errorhandlers as register
-    from crmweb.htmx import vary_on_htmx
 
     register(app)
     app.after_request(vary_on_htmx)
 
 
 def register_template_helpers(app):
-    from flask_babel import format_date, format_datetime
 
-    from crmweb import navigation
-    from crmweb.auth.permissions import ROLES, can
 
     app.jinja_env.globals.update(can=can, roles=ROLES, navigation=navigation.visible_items,
                                  url_with_args=_url_with_args,
                                  current_language=current_language)
-    from crmweb.clients.rules import display_phone, phone_is_normalised
 
     app.jinja_env.filters["phone"] = display_phone
     app.jinja_env.filters["phone_normalised"] = phone_is_normalised
@@ -98,9 +99,6 @@ def _url_with_args(**changes) -> str:
 
 
 def register_commands(app):
-    from crmweb.areas import AREAS
-    from crmweb.database import MigrationCommands
-    from crmweb.demo import seed_demo
 
     app.cli.add_command(MigrationCommands())
     for area in AREAS:

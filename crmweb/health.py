@@ -22,7 +22,7 @@ def healthz():
         report["database"] = "down"
         healthy = False
     if current_app.config["REDIS_URL"]:
-        from redis.exceptions import RedisError
+        from redis.exceptions import RedisError  # noqa: PLC0415 (only when Redis is configured)
 
         try:
             report["queue_depth"] = jobs.queue_depth()

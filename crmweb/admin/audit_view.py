@@ -9,7 +9,12 @@ from flask_babel import lazy_gettext as _l
 
 from crmweb.auth.models import AuditEvent, User
 from crmweb.auth.permissions import ROLES
+from crmweb.clients.forms import EventForm, InteractionForm
+from crmweb.clients.importing import FIELD_LABELS
+from crmweb.clients.models import Client
+from crmweb.clients.sections import SECTIONS
 from crmweb.extensions import db
+from crmweb.kb.models import Article
 from crmweb.timeutil import local_zone
 
 ACTIONS = {
@@ -55,9 +60,6 @@ _WORDS = {"True": _l("是"), "False": _l("否"), "import": _l("导入"), "sale":
 
 
 def _field_labels() -> dict:
-    from crmweb.clients.forms import EventForm, InteractionForm
-    from crmweb.clients.importing import FIELD_LABELS
-    from crmweb.clients.sections import SECTIONS
 
     labels = dict(FIELD_LABELS)
     for form_class in [*(section.form for section in SECTIONS.values()), InteractionForm, EventForm]:
@@ -108,8 +110,6 @@ class Row:
 
 def rows(events: list[AuditEvent]) -> list[Row]:
     """The page's events with names looked up once for all of them (no query per row)."""
-    from crmweb.clients.models import Client
-    from crmweb.kb.models import Article
 
     def ids(kind):
         return {int(e.target_id) for e in events

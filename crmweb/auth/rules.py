@@ -25,7 +25,7 @@ def session_expired(created_at: datetime, last_seen_at: datetime, now: datetime,
 
 def password_problems(password: str, username: str, other_words: tuple[str, ...] = ()) -> list[str]:
     """Reasons (message ids) a new password is not acceptable."""
-    from zxcvbn import zxcvbn  # its dictionaries load on first use
+    from zxcvbn import zxcvbn  # noqa: PLC0415 (its dictionaries take a while to load: only when a password is set)
 
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:

@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 
 from crmweb.auth.actors import CommandLineActor
 from crmweb.auth.models import User
+from crmweb.clients import importer
+from crmweb.clients.importing import UnreadableFile, check_size, parse_file
 from crmweb.extensions import db
 from crmweb.timeutil import utcnow
 
@@ -21,8 +23,6 @@ clients_cli = AppGroup("clients", help="客户档案。")
 @click.option("--dry-run", is_flag=True, help="只检查并报告，不写入。")
 def import_command(path, owner_name, dry_run):
     """导入客户与联系人：vCard (.vcf)、CSV（UTF-8/GB18030）或 Excel (.xlsx)。"""
-    from crmweb.clients import importer
-    from crmweb.clients.importing import UnreadableFile, check_size, parse_file
 
     # A one-shot command: what start-up loaded lives until exit, so the cycle collector need not
     # walk it again and again while the rows are read (a tenth of a second on 2,000 contacts).

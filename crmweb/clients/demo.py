@@ -1,9 +1,17 @@
 """Demo data of the client archive: companies with contacts, interactions and purchases."""
+import random
+from datetime import timedelta
+from decimal import Decimal
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from crmweb.auth.models import User
+from crmweb.clients import services as clients
+from crmweb.clients import timeline
+from crmweb.clients.models import Client
 from crmweb.extensions import db
+from crmweb.timeutil import local_zone
 
 COMPANIES = [
     ("徐州华通机械有限公司", "江苏省徐州市经济技术开发区工业一路 18 号", "工程机械配件", "key"),
@@ -47,13 +55,7 @@ DEMO_TAGS = ["年度重点维护", "价格敏感", "关注新品"]
 
 def seed_demo_clients(now) -> str:
     """A realistic set of client companies with contacts, interactions and purchases."""
-    import random
-    from datetime import timedelta
-    from decimal import Decimal
 
-    from crmweb.clients import services as clients
-    from crmweb.clients import timeline
-    from crmweb.clients.models import Client
 
     owners = db.session.scalars(sa.select(User).where(
         User.role.in_(["specialist", "sales", "supervisor"]))).all()
@@ -99,11 +101,9 @@ def seed_demo_clients(now) -> str:
 
 def _birthday_in(now, days: int, lunar: bool) -> dict:
     """A birthday `days` days after today (Shanghai), kept solar or lunar."""
-    from datetime import timedelta
 
-    from lunar_python import Solar
+    from lunar_python import Solar  # noqa: PLC0415 (only when lunar dates are computed)
 
-    from crmweb.timeutil import local_zone
 
     day = now.astimezone(local_zone()).date() + timedelta(days=days)
     if not lunar:

@@ -94,8 +94,8 @@ def to_csv(clients, archives) -> bytes:
 
 
 def to_xlsx(clients, archives) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
+    from openpyxl import Workbook  # noqa: PLC0415 (slow to import: only for Excel files)
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 (slow to import: only for Excel files)
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("客户"))

@@ -16,6 +16,7 @@ from crmweb.clients.search import insert_search_keys, reindex_many
 from crmweb.database import insert_with_ids, load_in, uniform_rows
 from crmweb.errors import Invalid, NotFound
 from crmweb.extensions import db
+from crmweb.settings import rhythm_days
 
 IMPORT_LOCK_KEY = 7_301_001  # PostgreSQL advisory lock held by an import's transaction
 
@@ -221,7 +222,6 @@ def _insert_new_clients(new_clients: list[_NewClient]) -> list[int]:
 
     What the ORM would add on flush is filled in here: the sort key and the contact due date.
     """
-    from crmweb.settings import rhythm_days
 
     if not new_clients:
         return []

@@ -4,15 +4,18 @@ Column headers in Chinese or English are mapped by a table of aliases; each row 
 an ImportRow of clean values or an ImportProblem with its line number and a reason in Chinese.
 """
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from zipfile import BadZipFile, ZipFile
 
 from flask_babel import lazy_gettext as _l
 
 from crmweb.clients.names import normalise
 from crmweb.clients.rules import read_phone
+from crmweb.clients.vcard import read_cards
 
 CLIENT_FIELDS = ("stage", "tier", "main_business", "legal_representative", "general_manager",
                  "staff_count", "operating_status")
@@ -202,9 +205,8 @@ def _csv_rows(text: str):
 
 
 def _xlsx_rows(data: bytes):
-    from zipfile import BadZipFile, ZipFile
 
-    from openpyxl import load_workbook  # loaded on first use: it is slow to import
+    from openpyxl import load_workbook  # noqa: PLC0415 (slow to import: only for Excel files)
 
     try:
         with ZipFile(io.BytesIO(data)) as archive:
@@ -263,7 +265,6 @@ def _parse_table(kind: str, rows) -> ParsedFile:
 
 
 def _parse_vcard(data: bytes) -> ParsedFile:
-    from crmweb.clients.vcard import read_cards
 
     cards = read_cards(data)
     if not cards:
@@ -438,7 +439,6 @@ _LUNAR_MONTHS = {"正": 1, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "�
 
 def parse_birthday(text: str) -> dict:
     """'1980-05-06', '1980/5/6', '19800506', '--0506', '5月6日', '农历八月十五', '农历闰4-8'."""
-    import datetime as dt
 
     text = normalise(text)
     lunar = text.startswith(("农历", "阴历"))

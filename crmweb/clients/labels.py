@@ -1,4 +1,6 @@
 """What the codes stored in the archive are called on screen."""
+from decimal import Decimal, InvalidOperation
+
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
@@ -30,7 +32,6 @@ def choices(labels: dict, blank: bool = False) -> list[SelectChoice]:
 def vip_reason(reason: str | None) -> str:
     """The stored reason ("single:2026-11-23:12000.00", "monthly:2026-04:20000", "manual:…") as a
     sentence."""
-    from decimal import Decimal, InvalidOperation
 
     kind, _sep, rest = (reason or "").partition(":")
     try:

@@ -7,7 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crmweb.auth.models import User
+from crmweb.clients.rules import contact_due_at
 from crmweb.extensions import db
+from crmweb.settings import rhythm_days
 from crmweb.timeutil import UTCDateTime
 
 Text = sa.String(2000)
@@ -265,8 +267,6 @@ class ClientImport(db.Model):
 @sa.event.listens_for(sa.orm.Session, "before_flush")
 def keep_contact_due_current(session, _flush_context, _instances):
     """Whatever changed a client's stage, tier or last contact, its due date follows."""
-    from crmweb.clients.rules import contact_due_at
-    from crmweb.settings import rhythm_days
 
     changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Client)]
     if not changed:

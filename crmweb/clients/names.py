@@ -36,7 +36,7 @@ def pinyin_syllables(text: str, person: bool = False) -> tuple[str, ...]:
     # Loaded on first use: it is slow to import. We never change its dictionaries, so it need
     # not copy them (saves a tenth of a second on every start).
     os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "true")
-    from pypinyin import lazy_pinyin
+    from pypinyin import lazy_pinyin  # noqa: PLC0415 (its phrase dictionary takes a while to load: only when names are indexed)
 
     text = normalise(text)
     head: list[str] = []

@@ -30,6 +30,7 @@ from crmweb.clients import (
     access,
     bp,
     duplicates,
+    exporting,
     forms,
     importer,
     labels,
@@ -38,6 +39,7 @@ from crmweb.clients import (
     services,
     timeline,
 )
+from crmweb.clients.importing import CONFIDENTIAL_FIELDS, FIELD_LABELS, UnreadableFile
 from crmweb.clients.models import ArchiveAccessRequest, Contact, Interaction, ServiceEvent
 from crmweb.clients.sections import SECTIONS, contact_version
 from crmweb.errors import Invalid, NotAllowed
@@ -599,7 +601,6 @@ def can_choose_owner() -> bool:
 @require(CLIENTS_IMPORT)
 def import_upload():
     """Upload → preview (mapping, counts, problems by line) → confirm. Nothing is written before."""
-    from crmweb.clients.importing import UnreadableFile
 
     now = utcnow()
     form = _import_form()
@@ -628,7 +629,6 @@ def import_upload():
 
 
 def _field_labels():
-    from crmweb.clients.importing import CONFIDENTIAL_FIELDS, FIELD_LABELS
 
     return FIELD_LABELS, set(CONFIDENTIAL_FIELDS)
 
@@ -655,7 +655,6 @@ EXPORT_TYPES = {
 @require(CLIENTS_EXPORT)
 def export(export_format):
     """The clients of the current search, as a file; the export is audited."""
-    from crmweb.clients import exporting
 
     if export_format not in EXPORT_TYPES:
         abort(404)

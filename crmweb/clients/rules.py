@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from crmweb.clients.names import normalise
+from crmweb.clients.names import normalise, pinyin_syllables
 
 STAGES = ("prospect", "customer", "lost")
 TIERS = ("general", "important", "key")
@@ -93,7 +93,7 @@ def birthday_dates(first_day: date, days: int) -> dict[BirthdayKey, date]:
     other years; a lunar 30th on the 29th when the month is short; a birthday in a leap month on
     the same day of the ordinary month in years without that leap month.
     """
-    from lunar_python import LunarMonth, LunarYear, Solar
+    from lunar_python import LunarMonth, LunarYear, Solar  # noqa: PLC0415 (only when lunar dates are computed)
 
     found: dict[BirthdayKey, date] = {}
     for offset in range(days):
@@ -156,7 +156,7 @@ _PHONE_PUNCTUATION = str.maketrans("", "", " -.()\t")
 
 def normalise_phone(raw: str, region: str = "CN") -> str:
     """E.164 ('+8613812345678') from what people write: '138 1234 5678', '+86-138…', '0516-8388…'."""
-    import phonenumbers  # loaded on first use
+    import phonenumbers  # noqa: PLC0415 (its metadata takes a while to load: only when a number is read)
 
     text = (raw or "").strip()
     if not text:
@@ -190,8 +190,8 @@ def read_phone(raw: str, typed_mobile: bool = False) -> PhoneNumber | None:
     """Any number people keep, never refused: E.164 where it can be normalised (+86 by default,
     other countries by their code), service numbers such as 95338 or 400… as such, anything else
     (a dial string with pauses, an extension, a placeholder) kept as written and flagged."""
-    import phonenumbers
-    from phonenumbers import shortnumberinfo
+    import phonenumbers  # noqa: PLC0415 (its metadata takes a while to load: only when a number is read)
+    from phonenumbers import shortnumberinfo  # noqa: PLC0415 (its metadata takes a while to load: only when a number is read)
 
     text = " ".join((raw or "").split())[:PHONE_MAX_LENGTH]
     if not text:
@@ -221,7 +221,7 @@ def phone_is_normalised(stored: str | None) -> bool:
 
 @lru_cache(maxsize=1)
 def _mainland_mobile_pattern() -> re.Pattern:
-    import phonenumbers
+    import phonenumbers  # noqa: PLC0415 (its metadata takes a while to load: only when a number is read)
 
     return re.compile(phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern)
 
@@ -236,7 +236,6 @@ def national_digits(e164: str) -> str:
 
 def sort_key(name: str, kind: str) -> str:
     """Pinyin, syllables spaced so that 'xi an' sorts before 'xian'; the name breaks ties."""
-    from crmweb.clients.names import pinyin_syllables
 
     return (" ".join(pinyin_syllables(name, kind == "person")) + "|" + normalise(name))[:200]
 
@@ -260,7 +259,7 @@ def display_phone(e164: str | None) -> str:
         return f"{e164[:3]} {e164[3:6]} {e164[6:]}"
     if not e164.startswith("+"):
         return e164
-    import phonenumbers
+    import phonenumbers  # noqa: PLC0415 (its metadata takes a while to load: only when a number is read)
 
     try:
         number = phonenumbers.parse(e164)
@@ -295,7 +294,6 @@ def _syllable_suffixes(syllables) -> list[str]:
 
 
 def _name_keys(name: str, person: bool, whole: int, part: int, pinyin_part: int):
-    from crmweb.clients.names import pinyin_syllables
 
     text = normalise(name)
     if not text:

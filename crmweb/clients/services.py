@@ -23,10 +23,11 @@ from crmweb.clients.models import (
     Contact,
 )
 from crmweb.clients.search import reindex_client
+from crmweb.clients.sections import contact_version
 from crmweb.database import load_in
 from crmweb.errors import Conflict, Invalid, NotAllowed
 from crmweb.extensions import db
-from crmweb.settings import set_setting
+from crmweb.settings import rhythm_days, set_setting
 from crmweb.timeutil import local_zone
 
 
@@ -123,7 +124,6 @@ def save_contact(actor: User, client: Client, contact: Contact | None, values: d
                  duplicate_reason: str | None = None) -> Contact:
     """Add a contact (one whose mobile or email another client's contact has needs a reason), or
     change one unless it changed since `seen_version` (EditConflict)."""
-    from crmweb.clients.sections import contact_version
 
     require_edit(actor, client)
     noted = ""
@@ -278,7 +278,6 @@ def save_archive_settings(actor: User, values: dict, now: datetime) -> None:
 
 def recompute_contact_due() -> None:
     """After the rhythms changed: every client's next due date, a statement per stage and tier."""
-    from crmweb.settings import rhythm_days
 
     start = sa.func.coalesce(Client.last_contact_at, Client.created_at)
     for (stage, tier), days in rhythm_days().items():

@@ -3,6 +3,8 @@ import threading
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from crmweb.kb import text
+
 bp = Blueprint("kb", __name__)
 _warm_up_started = threading.Event()
 
@@ -13,7 +15,6 @@ def warm_up_chinese_text():
     the first search typed is then as quick as the rest."""
     if not _warm_up_started.is_set():
         _warm_up_started.set()
-        from crmweb.kb import text
 
         threading.Thread(target=text.warm_up, name="kb-warm-up", daemon=True).start()
 

@@ -5,6 +5,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from crmweb.kb import services
 from crmweb.timeutil import utcnow
 
 kb_cli = AppGroup("kb", help="服务知识库。")
@@ -14,7 +15,6 @@ kb_cli = AppGroup("kb", help="服务知识库。")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(path):
     """导入文章（JSON lines：ref、title、body、category、tags）；同一 ref 再次导入时更新。"""
-    from crmweb.kb import services
 
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()

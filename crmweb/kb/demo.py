@@ -1,5 +1,9 @@
 """Demo data of the knowledge base: the service desk's everyday questions, published."""
+import json
+
 from flask_babel import gettext as _
+
+from crmweb.kb import services as kb
 
 DEMO_ARTICLES = [
     ("demo-repair", "设备出现故障如何报修？", "售后维修", ["报修", "维修", "上门"],
@@ -28,9 +32,7 @@ DEMO_ARTICLES = [
 
 def seed_demo_articles(now) -> str:
     """Published articles from the service desk's everyday questions."""
-    import json
 
-    from crmweb.kb import services as kb
 
     lines = [json.dumps({"ref": ref, "title": title, "category": category, "tags": tags, "body": body},
                         ensure_ascii=False) for ref, title, category, tags, body in DEMO_ARTICLES]

@@ -7,6 +7,8 @@ from flask_login import current_user
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crmweb.auth.permissions import KB_PUBLISH, KB_SYNONYMS, KB_VIEW, KB_WRITE, can, require
+from crmweb.clients import access
+from crmweb.clients.models import Interaction
 from crmweb.errors import NotAllowed
 from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request, render
@@ -100,8 +102,6 @@ def _prefill() -> dict:
     """A new article's first words: a search that found nothing, or a client's case."""
     interaction_id = whole_number(request.args.get("interaction"))
     if interaction_id:
-        from crmweb.clients import access
-        from crmweb.clients.models import Interaction
 
         interaction = db.session.get(Interaction, interaction_id)
         if interaction is None or not can("clients.view"):

@@ -56,9 +56,9 @@ def _count_terms(terms: list[str], change: int) -> None:
     # Each dialect's own INSERT … ON CONFLICT; imported here, as the PostgreSQL dialect package is
     # slow to import and an app on SQLite never needs it.
     if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert  # noqa: PLC0415 (the dialect of the database in use only)
     else:
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert  # noqa: PLC0415 (the dialect of the database in use only)
     table = TermStats.__table__
     statement = insert(table).on_conflict_do_update(
         index_elements=[table.c.term], set_={"articles": table.c.articles + change})

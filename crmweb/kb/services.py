@@ -12,6 +12,7 @@ from markupsafe import escape
 from crmweb.auth.actors import CommandLineActor
 from crmweb.auth.audit import record_audit
 from crmweb.auth.permissions import KB_PUBLISH, KB_WRITE, role_can
+from crmweb.database import side_write
 from crmweb.errors import Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
 from crmweb.kb import search, text
@@ -144,7 +145,6 @@ def vote(actor, article: Article, helpful: bool, now: datetime) -> None:
 
 def count_view(article: Article) -> None:
     """A read: one more view (an UPDATE by expression, so concurrent readers all count)."""
-    from crmweb.database import side_write
 
     with side_write() as session:
         session.execute(sa.update(Article.__table__).where(Article.id == article.id)
@@ -157,7 +157,6 @@ TYPING_PAUSE = timedelta(seconds=15)
 def log_search(user, query: str, results: int, now: datetime) -> int | None:
     """Log a search. Searching as one types sends 报, 报修, 报修流程 in turn: a query that grows
     (or shrinks) the same person's previous one within a few seconds replaces it."""
-    from crmweb.database import side_write
 
     query = text.normalise(query).strip()[:200]
     if not query or text.is_composing(query):
@@ -177,7 +176,6 @@ def log_search(user, query: str, results: int, now: datetime) -> int | None:
 
 
 def log_click(log_id: int, user, article_id: int) -> None:
-    from crmweb.database import side_write
 
     with side_write() as session:
         session.execute(sa.update(SearchLog.__table__)

@@ -13,6 +13,8 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
+from markupsafe import Markup, escape
+
 WORD, BIGRAM, CHAR = "w:", "b:", "c:"
 QUERY_WEIGHTS = {WORD: 1.0, BIGRAM: 0.5, CHAR: 0.15}
 SYNONYM_WEIGHT = 0.8  # a synonym counts a little less than the word typed
@@ -31,14 +33,14 @@ DOMAIN_WORDS = [
 
 @lru_cache(maxsize=1)
 def _converter():
-    import opencc
+    import opencc  # noqa: PLC0415 (its dictionaries take a while to load: warmed up in the background)
 
     return opencc.OpenCC("t2s")
 
 
 @lru_cache(maxsize=1)
 def _jieba():
-    import jieba
+    import jieba  # noqa: PLC0415 (its dictionary takes a while to load: warmed up in the background)
 
     jieba.setLogLevel(60)
     # The cache file of a custom dictionary goes to the temp dir; jieba handles concurrent runs.
@@ -114,7 +116,6 @@ def is_composing(query: str) -> bool:
 
 def highlight(original: str, words: list[str]):
     """`original` as safe HTML with every occurrence of `words` (normalised) in <mark>."""
-    from markupsafe import Markup, escape
 
     # Normalise character by character, so that positions map back to the original text.
     normalised, owner = [], []
