@@ -53,3 +53,15 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_state_column_refuses_a_value_its_enum_does_not_list(app):
+    from crmweb.clients.models import Client
+    from crmweb.timeutil import utcnow
+
+    with app.app_context():
+        db.session.add(Client(name="坏数据", stage="bogus", tier="general", kind="company",
+                              vip_status="none", created_at=utcnow(), updated_at=utcnow()))
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.commit()
+        db.session.rollback()

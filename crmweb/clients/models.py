@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crmweb.auth.models import User
-from crmweb.clients.rules import contact_due_at
+from crmweb.clients.rules import AccessStatus, Kind, Stage, Tier, VipStatus, contact_due_at
 from crmweb.extensions import db
 from crmweb.settings import rhythm_days
 from crmweb.timeutil import UTCDateTime
@@ -17,11 +17,18 @@ Short = sa.String(200)
 Money = sa.Numeric(14, 2)
 
 
+def allowed_values(column: str, values) -> tuple[sa.CheckConstraint]:
+    """A state column refuses anything its enum does not list (named ck_<table>_<column>)."""
+    return (sa.CheckConstraint(sa.column(column).in_([str(v) for v in values]), name=column),)
+
+
 class Client(db.Model):
     __tablename__ = "clients"
     __table_args__ = (
         sa.Index("ix_clients_owner_name", "owner_id", "name"),
         sa.Index("ix_clients_stage_tier", "stage", "tier"),
+        *allowed_values("stage", Stage), *allowed_values("tier", Tier), *allowed_values("kind", Kind),
+        *allowed_values("vip_status", VipStatus),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -210,7 +217,8 @@ class ArchiveAccessRequest(db.Model):
     """申请查阅: a request to read a client's confidential sections, and the grant that follows."""
 
     __tablename__ = "archive_access_requests"
-    __table_args__ = (sa.Index("ix_archive_access_client_user", "client_id", "requester_id"),)
+    __table_args__ = (sa.Index("ix_archive_access_client_user", "client_id", "requester_id"),
+                      *allowed_values("status", AccessStatus))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id", ondelete="CASCADE"))

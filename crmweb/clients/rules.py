@@ -6,16 +6,57 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from crmweb.clients.names import normalise, pinyin_syllables
 
-STAGES = ("prospect", "customer", "lost")
-TIERS = ("general", "important", "key")
-KINDS = ("company", "person")
+
+class Stage(StrEnum):
+    PROSPECT = "prospect"
+    CUSTOMER = "customer"
+    LOST = "lost"
+
+
+class Tier(StrEnum):
+    GENERAL = "general"
+    IMPORTANT = "important"
+    KEY = "key"
+
+
+class Kind(StrEnum):
+    COMPANY = "company"
+    PERSON = "person"
+
+
+class VipStatus(StrEnum):
+    """none → eligible (by rule) or applied (by a person) → vip (a manager approved)."""
+    NONE = "none"
+    ELIGIBLE = "eligible"
+    APPLIED = "applied"
+    VIP = "vip"
+
+
+class AccessStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    REVOKED = "revoked"
+
+
+class EventKind(StrEnum):
+    SALE = "sale"
+    INSTALLATION = "installation"
+    REPAIR = "repair"
+    COMPLAINT = "complaint"
+    PROPOSAL = "proposal"
+
+
+# The database refuses any other value (check constraints named after the column).
+STAGES, TIERS, KINDS = tuple(Stage), tuple(Tier), tuple(Kind)
+EVENT_KINDS = tuple(EventKind)
 INTERACTION_KINDS = ("visit", "callback", "reception", "complaint", "proposal", "communication")
-EVENT_KINDS = ("sale", "installation", "repair", "complaint", "proposal")
 CHANNELS = ("phone", "visit", "wechat", "email", "sms", "letter", "other")
 # The largest amount a money column (14 digits, 2 after the point) holds.
 MONEY_MAX = Decimal("999999999999.99")

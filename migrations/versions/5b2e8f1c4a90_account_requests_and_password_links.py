@@ -28,10 +28,12 @@ def upgrade():
         sa.Column('requested_at', sa.DateTime(), nullable=False),
         sa.Column('decided_by_id', sa.Integer(), nullable=True),
         sa.Column('decided_at', sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(['user_id'], ['users.id']),
-        sa.ForeignKeyConstraint(['requested_by_id'], ['users.id']),
-        sa.ForeignKeyConstraint(['decided_by_id'], ['users.id']),
-        sa.PrimaryKeyConstraint('id'),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_account_requests_user_id_users')),
+        sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'],
+                                name=op.f('fk_account_requests_requested_by_id_users')),
+        sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'],
+                                name=op.f('fk_account_requests_decided_by_id_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_account_requests')),
     )
     with op.batch_alter_table('account_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_account_requests_user_id'), ['user_id'], unique=False)
@@ -45,10 +47,10 @@ def upgrade():
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.Column('expires_at', sa.DateTime(), nullable=False),
         sa.Column('used_at', sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(['user_id'], ['users.id']),
-        sa.ForeignKeyConstraint(['issued_by_id'], ['users.id']),
-        sa.PrimaryKeyConstraint('id'),
-        sa.UniqueConstraint('token_hash'),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_password_links_user_id_users')),
+        sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'], name=op.f('fk_password_links_issued_by_id_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_password_links')),
+        sa.UniqueConstraint('token_hash', name=op.f('uq_password_links_token_hash')),
     )
     with op.batch_alter_table('password_links', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_password_links_user_id'), ['user_id'], unique=False)
