@@ -3,12 +3,21 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 
 def utcnow() -> datetime:
     """The clock, read only at the edges (views, commands, jobs); services take `now`."""
     return datetime.now(UTC)
+
+
+def request_now() -> datetime:
+    """The moment of this request: read once, the same for every part of the page that asks."""
+    if not has_request_context():
+        return utcnow()
+    if "now" not in g:
+        g.now = utcnow()
+    return g.now
 
 
 def local_zone() -> ZoneInfo:

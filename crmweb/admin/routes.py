@@ -13,7 +13,7 @@ from crmweb.errors import Invalid
 from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request, render
 from crmweb.pagination import paginate
-from crmweb.timeutil import utcnow
+from crmweb.timeutil import request_now
 
 
 def _users():
@@ -39,7 +39,7 @@ def users():
     form = NewUserForm()
     if form.validate_on_submit():
         user, token = services.create_account(current_user, form.username.data, form.display_name.data,
-                                              form.role.data, utcnow())
+                                              form.role.data, request_now())
         if token is None:
             flash(_("已创建用户 %(username)s，等待总经理确认后启用。", username=user.username), "success")
             return redirect(url_for("admin.users"))
@@ -66,7 +66,7 @@ def _after_row_change(user: User, link: str | None = None):
 @require(ADMIN_USERS)
 def disable_user(user_id):
     user = db.get_or_404(User, user_id)
-    services.set_user_active(current_user, user, False, utcnow())
+    services.set_user_active(current_user, user, False, request_now())
     flash(_("已停用 %(name)s（%(username)s），其所有会话已结束。", name=user.display_name,
             username=user.username), "success")
     return _after_row_change(user)
@@ -76,7 +76,7 @@ def disable_user(user_id):
 @require(ADMIN_USERS)
 def enable_user(user_id):
     user = db.get_or_404(User, user_id)
-    services.set_user_active(current_user, user, True, utcnow())
+    services.set_user_active(current_user, user, True, request_now())
     flash(_("已启用 %(name)s（%(username)s）。", name=user.display_name, username=user.username),
           "success")
     return _after_row_change(user)
@@ -86,7 +86,7 @@ def enable_user(user_id):
 @require(ADMIN_USERS)
 def reset_password(user_id):
     user = db.get_or_404(User, user_id)
-    token = services.reset_password(current_user, user, utcnow())
+    token = services.reset_password(current_user, user, request_now())
     flash(_("已重置 %(name)s 的密码，请把一次性链接交给本人。", name=user.display_name) if token else
           _("重置 %(name)s 的密码须经总经理确认，确认后由总经理把链接交给本人。", name=user.display_name),
           "success")
@@ -100,7 +100,7 @@ def change_role(user_id):
     form = RoleForm()
     if not form.validate_on_submit():
         raise Invalid(_("请选择有效的角色。"))
-    if services.change_role(current_user, user, form.role.data, utcnow()):
+    if services.change_role(current_user, user, form.role.data, request_now()):
         flash(_("已将 %(username)s 的角色改为 %(role)s。", username=user.username,
                 role=ROLES[form.role.data]), "success")
     else:
@@ -126,7 +126,7 @@ def decide_account_request(request_id, decision):
     if not ConfirmForm().validate_on_submit():
         raise Invalid(_("请求无效，请刷新页面后重试。"))
     token = services.decide_account_request(current_user, account_request, decision == "confirm",
-                                            utcnow())
+                                            request_now())
     if token is None:
         flash(_("已拒绝。"), "success")
         return redirect(url_for("admin.account_requests"))

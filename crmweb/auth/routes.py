@@ -9,7 +9,7 @@ from crmweb.auth.permissions import login_required_only, public
 from crmweb.extensions import db
 from crmweb.htmx import render
 from crmweb.redirects import local_target
-from crmweb.timeutil import utcnow
+from crmweb.timeutil import request_now
 
 
 def _safe_next(target: str | None) -> str:
@@ -26,7 +26,7 @@ def login():
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return render("auth/login.html", form=form, status_code=status)
-    now = utcnow()
+    now = request_now()
     try:
         user = services.authenticate(form.username.data, form.password.data,
                                      request.remote_addr, now)
@@ -47,7 +47,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required_only
 def logout():
-    services.sign_out(current_user, session.get("sid"), utcnow())
+    services.sign_out(current_user, session.get("sid"), request_now())
     logout_user()
     session.clear()
     flash(_("您已安全退出。"), "info")
@@ -61,7 +61,7 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_own_password(current_user, form.current_password.data,
-                                         form.new_password.data, session.get("sid"), utcnow())
+                                         form.new_password.data, session.get("sid"), request_now())
         except services.WrongCredentials as wrong:
             form.current_password.errors.append(wrong.message)
         else:
@@ -88,10 +88,10 @@ def set_language():
 def set_password(token):
     """The one-time link an administrator or a director hands over: the person alone sets the
     password. A guessed, used or expired link says only that it does not work."""
-    link = services.password_link(token[:100], utcnow())
+    link = services.password_link(token[:100], request_now())
     form = SetPasswordForm(username=link.user.username)
     if form.validate_on_submit():
-        services.set_password_by_link(token[:100], form.new_password.data, utcnow())
+        services.set_password_by_link(token[:100], form.new_password.data, request_now())
         flash(_("密码已设置，请用新密码登录。"), "success")
         return redirect(url_for("auth.login"))
     status = 422 if request.method == "POST" else 200

@@ -48,7 +48,7 @@ from crmweb.htmx import is_fragment_request, render
 from crmweb.ids import whole_number
 from crmweb.redirects import local_target
 from crmweb.settings import get_setting, rhythm_key
-from crmweb.timeutil import local_zone, utcnow
+from crmweb.timeutil import local_zone, request_now
 
 PAGE_SIZE = 20
 
@@ -82,7 +82,7 @@ def _filters() -> search.SearchFilters:
 @require(CLIENTS_VIEW)
 def index():
     filters = _filters()
-    page = search.search_clients(filters, request.args.get("page"), PAGE_SIZE, utcnow())
+    page = search.search_clients(filters, request.args.get("page"), PAGE_SIZE, request_now())
     reads_secrets = role_can(current_user.role, ARCHIVE_READ_ANY)
     full_rows = {client.id for client in page.items
                  if rules.sees_full_list_row(reads_secrets, current_user.id, client.owner_id)}
@@ -121,7 +121,7 @@ def new():
         values = form.values()
         values.setdefault("tier", "general")
         try:
-            client = services.create_client(current_user, values, utcnow(),
+            client = services.create_client(current_user, values, request_now(),
                                             request.form.get("duplicate_reason", "")[:200])
         except duplicates.DuplicateFound as found:
             found_duplicates = found.duplicates
@@ -154,7 +154,7 @@ def merge(client_id):
     if gone is None or not forms.MergeForm().validate_on_submit():
         raise Invalid(_("请选择要合并进来的客户。"))
     name = gone.name
-    duplicates.merge_clients(current_user, keep, gone, utcnow())
+    duplicates.merge_clients(current_user, keep, gone, request_now())
     flash(_("已把“%(name)s”合并到本客户：联系人、交流记录和事件都已移过来。", name=name), "success")
     return redirect(url_for("clients.detail", client_id=keep.id))
 
@@ -168,7 +168,7 @@ def _access_pending(client) -> bool:
 
 
 def _detail_context(client, **extra):
-    now = utcnow()
+    now = request_now()
     may_read = access.can_read_confidential(current_user, client, now)
     confidential = access.read_confidential(current_user, client, now) if may_read else None
     context = dict(
@@ -229,7 +229,7 @@ def _labels_form(client):
 @require(CLIENTS_VIEW)
 def detail(client_id):
     client = access.get_client(client_id)
-    if not access.can_see_archive(current_user, client, utcnow()):
+    if not access.can_see_archive(current_user, client, request_now()):
         # Another owner's client for sales: what a list shows, and the way to ask for more.
         return render("clients/restricted.html", client=client, labels=labels,
                       vip_status=rules.shown_vip_status(client.vip_status, False),
@@ -245,7 +245,7 @@ def _section_or_404(name):
 
 
 def _render_section(client, section, form=None, status_code=200, conflict=None):
-    now = utcnow()
+    now = request_now()
     access.require_archive(current_user, client, now)
     may_read = access.can_read_confidential(current_user, client, now)
     source = client
@@ -277,7 +277,7 @@ def edit_section(client_id, name):
     client = access.get_client(client_id)
     section = _section_or_404(name)
     access.require_edit(current_user, client)
-    source = access.read_confidential(current_user, client, utcnow()) if section.confidential else client
+    source = access.read_confidential(current_user, client, request_now()) if section.confidential else client
     return _render_section(client, section, section.form(obj=source))
 
 
@@ -292,7 +292,7 @@ def save_section(client_id, name):
         return _render_section(client, section, form, status_code=422)
     try:
         changed = services.save_section(current_user, client, section, form.values(),
-                                        request.form.get("version"), utcnow())
+                                        request.form.get("version"), request_now())
     except services.EditConflict as conflict:
         db.session.rollback()
         return _render_section(client, section, form, status_code=409, conflict=conflict)
@@ -319,7 +319,7 @@ def save_contact(client_id, contact_id=None):
             client, contact_form=form, contact_editing=contact_id or "new",
             contact_seen=request.form.get("version")))
     try:
-        services.save_contact(current_user, client, contact, form.values(), utcnow(),
+        services.save_contact(current_user, client, contact, form.values(), request_now(),
                               request.form.get("version"), request.form.get("duplicate_reason", "")[:200])
     except duplicates.DuplicateFound as found:
         return render("clients/detail.html", status_code=422, **_detail_context(
@@ -350,14 +350,14 @@ def edit_contact(client_id, contact_id):
 @require(CLIENTS_RECORD)
 def record_interaction(client_id):
     client = access.get_client(client_id)
-    access.require_archive(current_user, client, utcnow())
+    access.require_archive(current_user, client, request_now())
     form = _interaction_form(client)
     if not form.validate_on_submit():
         return render("clients/detail.html", status_code=422,
                       **_detail_context(client, interaction_form=form, recording="interaction"))
     values = form.values()
     values["occurred_at"] = _local_to_utc(values["occurred_at"])
-    timeline.record_interaction(current_user, client, values, utcnow())
+    timeline.record_interaction(current_user, client, values, request_now())
     flash(_("已记录交流。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id, _anchor="timeline"))
 
@@ -366,14 +366,14 @@ def record_interaction(client_id):
 @require(CLIENTS_RECORD)
 def record_event(client_id):
     client = access.get_client(client_id)
-    access.require_archive(current_user, client, utcnow())
+    access.require_archive(current_user, client, request_now())
     form = forms.EventForm()
     if not form.validate_on_submit():
         return render("clients/detail.html", status_code=422,
                       **_detail_context(client, event_form=form, recording="event"))
     values = form.values()
     values["occurred_at"] = _local_to_utc(values["occurred_at"])
-    timeline.record_event(current_user, client, values, utcnow())
+    timeline.record_event(current_user, client, values, request_now())
     flash(_("已记录事件。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id, _anchor="timeline"))
 
@@ -399,7 +399,7 @@ def _correction_form(client, kind: str, **kwargs):
 
 def _local_now():
     """What a recording form proposes for its time: now, as the person's clock shows it."""
-    return _local_naive(utcnow()).replace(second=0, microsecond=0)
+    return _local_naive(request_now()).replace(second=0, microsecond=0)
 
 
 def _local_naive(moment):
@@ -412,9 +412,9 @@ def _local_naive(moment):
 def edit_record(client_id, kind, record_id):
     """The timeline entry as a form, to correct what was entered by mistake."""
     client = access.get_client(client_id)
-    access.require_archive(current_user, client, utcnow())
+    access.require_archive(current_user, client, request_now())
     record = _record_or_404(client, kind, record_id)
-    if not timeline.can_correct(current_user, record, utcnow()):
+    if not timeline.can_correct(current_user, record, request_now()):
         raise NotAllowed(_("记录人可在一天内更正或作废自己的记录，之后请找主管。"))
     form = _correction_form(client, kind, obj=record)
     form.occurred_at.data = _local_naive(record.occurred_at)  # people read and type local time
@@ -428,7 +428,7 @@ def edit_record(client_id, kind, record_id):
 @require(CLIENTS_RECORD)
 def correct_record(client_id, kind, record_id):
     client = access.get_client(client_id)
-    access.require_archive(current_user, client, utcnow())
+    access.require_archive(current_user, client, request_now())
     record = _record_or_404(client, kind, record_id)
     form = _correction_form(client, kind)
     if not form.validate_on_submit():
@@ -437,7 +437,7 @@ def correct_record(client_id, kind, record_id):
     values = form.values()
     reason = values.pop("reason")
     values["occurred_at"] = _local_to_utc(values["occurred_at"])
-    timeline.correct_record(current_user, client, record, values, reason, utcnow())
+    timeline.correct_record(current_user, client, record, values, reason, request_now())
     flash(_("已更正记录。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id, _anchor="timeline"))
 
@@ -449,12 +449,12 @@ def correct_record(client_id, kind, record_id):
 @require(CLIENTS_RECORD)
 def void_record(client_id, kind, record_id):
     client = access.get_client(client_id)
-    access.require_archive(current_user, client, utcnow())
+    access.require_archive(current_user, client, request_now())
     record = _record_or_404(client, kind, record_id)
     form = forms.ReasonForm()
     if not form.validate_on_submit():
         raise Invalid(_("请填写作废原因。"))
-    timeline.void_record(current_user, client, record, form.reason.data, utcnow())
+    timeline.void_record(current_user, client, record, form.reason.data, request_now())
     flash(_("已作废记录，相关数字已重新计算。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id, _anchor="timeline"))
 
@@ -466,7 +466,7 @@ def _local_to_utc(naive_local):
 
 def _detail_with_errors(client, **invalid_forms):
     """A small form of the client page that failed: the page again, 422, messages beside the fields."""
-    if not access.can_see_archive(current_user, client, utcnow()):
+    if not access.can_see_archive(current_user, client, request_now()):
         return render("clients/restricted.html", client=client, labels=labels, status_code=422,
                       vip_status=rules.shown_vip_status(client.vip_status, False),
                       access_pending=_access_pending(client), **invalid_forms)
@@ -480,7 +480,7 @@ def set_tier(client_id):
     form = forms.TierForm()
     if not form.validate_on_submit():
         return _detail_with_errors(client, tier_form=form)
-    services.set_tier(current_user, client, form.tier.data, utcnow())
+    services.set_tier(current_user, client, form.tier.data, request_now())
     flash(_("客户等级已改为 %(tier)s。", tier=labels.TIER[form.tier.data]), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
 
@@ -492,7 +492,7 @@ def apply_vip(client_id):
     form = forms.ReasonForm()
     if not form.validate_on_submit():
         return _detail_with_errors(client, vip_form=form)
-    services.apply_for_vip(current_user, client, form.reason.data, utcnow())
+    services.apply_for_vip(current_user, client, form.reason.data, request_now())
     flash(_("已提交 VIP 申请，等待经理审批。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
 
@@ -503,7 +503,7 @@ def decide_vip(client_id, decision):
     if decision not in ("approve", "refuse"):
         abort(404)
     client = access.get_client(client_id)
-    services.decide_vip(current_user, client, decision == "approve", utcnow())
+    services.decide_vip(current_user, client, decision == "approve", request_now())
     flash(_("已批准 VIP。") if decision == "approve" else _("已拒绝 VIP 申请。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
 
@@ -516,7 +516,7 @@ def reassign_owner(client_id):
     owner = db.session.get(User, form.owner_id.data) if form.validate_on_submit() else None
     if owner is None:
         raise Invalid(_("请选择负责人。"))
-    services.reassign_owner(current_user, client, owner, utcnow())
+    services.reassign_owner(current_user, client, owner, request_now())
     flash(_("负责人已改为 %(name)s。", name=owner.display_name), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
 
@@ -530,7 +530,7 @@ def set_labels(client_id):
         return _detail_with_errors(client, labels_form=form)
     split = lambda text: (text or "").replace("，", ",").split(",")  # noqa: E731
     services.set_labels(current_user, client, {"group": split(form.groups.data),
-                                               "tag": split(form.tags.data)}, utcnow())
+                                               "tag": split(form.tags.data)}, request_now())
     flash(_("已更新分组和标签。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
 
@@ -542,7 +542,7 @@ def request_access(client_id):
     form = forms.ReasonForm()
     if not form.validate_on_submit():
         return _detail_with_errors(client, reason_form=form)
-    access.request_archive_access(current_user, client, form.reason.data, utcnow())
+    access.request_archive_access(current_user, client, form.reason.data, request_now())
     flash(_("已提交查阅申请，经理批准后即可查阅。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
 
@@ -553,7 +553,7 @@ def access_requests():
     status = request.args.get("status", "pending")
     status = status if status in labels.ACCESS_STATUS else ""
     return render("clients/access_requests.html", requests=access.access_requests(status or None),
-                  status=status, labels=labels, form=forms.AccessDecisionForm(), now=utcnow())
+                  status=status, labels=labels, form=forms.AccessDecisionForm(), now=request_now())
 
 
 def _access_request_or_404(request_id) -> ArchiveAccessRequest:
@@ -568,7 +568,7 @@ def _access_request_or_404(request_id) -> ArchiveAccessRequest:
 def decide_access(request_id, decision):
     access_request = _access_request_or_404(request_id)
     if decision == "revoke":
-        access.revoke_grant(current_user, access_request, utcnow())
+        access.revoke_grant(current_user, access_request, request_now())
         flash(_("已撤销授权。"), "success")
         return redirect(url_for("clients.access_requests", status="approved"))
     if decision not in ("approve", "refuse"):
@@ -577,7 +577,7 @@ def decide_access(request_id, decision):
     if not form.validate_on_submit():
         raise Invalid(_("授权天数为 1 到 90 天。"))
     access.decide_access_request(current_user, access_request, decision == "approve",
-                                   form.days.data or 7, form.note.data, utcnow())
+                                   form.days.data or 7, form.note.data, request_now())
     flash(_("已批准查阅申请。") if decision == "approve" else _("已拒绝查阅申请。"), "success")
     return redirect(url_for("clients.access_requests"))
 
@@ -602,7 +602,7 @@ def can_choose_owner() -> bool:
 def import_upload():
     """Upload → preview (mapping, counts, problems by line) → confirm. Nothing is written before."""
 
-    now = utcnow()
+    now = request_now()
     form = _import_form()
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
@@ -636,7 +636,7 @@ def _field_labels():
 @bp.route("/clients/import/<int:import_id>", methods=["POST"])
 @require(CLIENTS_IMPORT)
 def import_confirm(import_id):
-    pending, summary = importer.confirm_import(current_user, import_id, utcnow())
+    pending, summary = importer.confirm_import(current_user, import_id, request_now())
     flash(_("导入完成：新建 %(created)s，更新 %(updated)s，跳过 %(skipped)s，错误 %(errors)s。"
             "下面是这次导入的客户。",
             created=summary.created, updated=summary.updated, skipped=summary.skipped,
@@ -658,7 +658,7 @@ def export(export_format):
 
     if export_format not in EXPORT_TYPES:
         abort(404)
-    clients, archives = search.clients_for_export(current_user, _filters(), export_format, utcnow())
+    clients, archives = search.clients_for_export(current_user, _filters(), export_format, request_now())
     if export_format == "xlsx":
         body = exporting.to_xlsx(clients, archives)
     elif export_format == "csv":
@@ -666,7 +666,7 @@ def export(export_format):
     else:
         body = exporting.to_vcard(clients)
     response = current_app.response_class(body, mimetype=EXPORT_TYPES[export_format])
-    chinese, plain = exporting.file_name(export_format, utcnow().astimezone(local_zone()).date())
+    chinese, plain = exporting.file_name(export_format, request_now().astimezone(local_zone()).date())
     response.headers["Content-Disposition"] = \
         f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(chinese)}"
     return response
@@ -683,7 +683,7 @@ def bulk():
     value = request.form.get(action, "")
     if action == "set_owner":
         value = whole_number(value)
-    done, refused = services.bulk_update(current_user, ids, action, value, utcnow())
+    done, refused = services.bulk_update(current_user, ids, action, value, request_now())
     flash(_("已处理 %(done)s 个客户。", done=done) if not refused else
           _("已处理 %(done)s 个客户，%(refused)s 个客户您无权修改，未处理。", done=done, refused=refused),
           "success" if not refused else "warning")
@@ -702,7 +702,7 @@ def archive_settings():
         data=None if request.method == "POST" else {name: get_setting(key) for name, key in keys.items()})
     if form.validate_on_submit():
         services.save_archive_settings(current_user, {key: form[name].data for name, key in keys.items()},
-                                       utcnow())
+                                       request_now())
         flash(_("设置已保存。"), "success")
         return redirect(url_for("clients.archive_settings"))
     status = 422 if request.method == "POST" else 200

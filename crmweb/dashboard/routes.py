@@ -5,13 +5,13 @@ from crmweb import areas
 from crmweb.auth.permissions import DASHBOARD_VIEW, require
 from crmweb.dashboard import bp
 from crmweb.htmx import render
-from crmweb.timeutil import local_zone, utcnow
+from crmweb.timeutil import local_zone, request_now
 
 
 @bp.route("/")
 @require(DASHBOARD_VIEW)
 def index():
-    now = utcnow()
+    now = request_now()
     today = now.astimezone(local_zone()).date()
     cards = [card for area in areas.AREAS if area.today_cards
              for card in area.today_cards(current_user, now, today)]

@@ -16,7 +16,7 @@ from crmweb.ids import whole_number
 from crmweb.kb import bp, search, services, text
 from crmweb.kb.forms import ArticleForm, SynonymsForm
 from crmweb.kb.models import Article
-from crmweb.timeutil import utcnow
+from crmweb.timeutil import request_now
 
 
 @bp.route("/kb")
@@ -26,7 +26,7 @@ def index():
     hits, log_id = [], None
     if query:
         hits = search.search(query)
-        log_id = services.log_search(current_user, query, len(hits), utcnow())
+        log_id = services.log_search(current_user, query, len(hits), request_now())
     words = search.highlight_words(query) if query else []
     landing = {} if query else {"categories": services.categories(),
                                 "popular": services.published(order=Article.views.desc(), limit=8),
@@ -78,7 +78,7 @@ def vote(article_id):
     helpful = request.form.get("helpful")
     if helpful not in ("yes", "no"):
         abort(400)
-    services.vote(current_user, item, helpful == "yes", utcnow())
+    services.vote(current_user, item, helpful == "yes", request_now())
     if is_fragment_request():
         return render("kb/article.html", "kb/_votes.html", article=item, my_vote=helpful == "yes")
     return redirect(url_for("kb.article", article_id=item.id))
@@ -91,7 +91,7 @@ def new():
     if request.method == "GET":
         form.process(data=_prefill())
     if form.validate_on_submit():
-        item = services.save_article(current_user, None, form.data, utcnow())
+        item = services.save_article(current_user, None, form.data, request_now())
         flash(_("草稿已保存，主管或经理发布后所有人可见。"), "success")
         return redirect(url_for("kb.article", article_id=item.id))
     return render("kb/edit.html", form=form, article=None,
@@ -120,7 +120,7 @@ def edit(article_id):
     if request.method == "GET":
         form.tags.data = "，".join(item.tag_list)
     if form.validate_on_submit():
-        services.save_article(current_user, item, form.data, utcnow())
+        services.save_article(current_user, item, form.data, request_now())
         flash(_("已保存。"), "success")
         return redirect(url_for("kb.article", article_id=item.id))
     return render("kb/edit.html", form=form, article=item,
@@ -131,7 +131,7 @@ def edit(article_id):
 @require(KB_PUBLISH)
 def set_status(article_id):
     item = services.get_article(article_id, current_user)
-    services.set_status(current_user, item, request.form.get("status", ""), utcnow())
+    services.set_status(current_user, item, request.form.get("status", ""), request_now())
     flash({"published": _("已发布。"), "archived": _("已归档。"), "draft": _("已退回草稿。")}[item.status],
           "success")
     return redirect(url_for("kb.article", article_id=item.id))
@@ -149,7 +149,7 @@ def revisions(article_id):
 def synonyms():
     form = SynonymsForm()
     if form.validate_on_submit():
-        count = services.replace_synonyms(current_user, form.groups.data.splitlines(), utcnow())
+        count = services.replace_synonyms(current_user, form.groups.data.splitlines(), request_now())
         flash(_("已保存 %(count)s 组同义词。", count=count), "success")
         return redirect(url_for("kb.synonyms"))
     if request.method == "GET":
@@ -162,5 +162,5 @@ def synonyms():
 @require(KB_WRITE)
 def report():
     days = whole_number(request.args.get("days"), maximum=365) or 30
-    nothing_found, nothing_opened = services.unanswered_searches(utcnow() - timedelta(days=days))
+    nothing_found, nothing_opened = services.unanswered_searches(request_now() - timedelta(days=days))
     return render("kb/report.html", days=days, nothing_found=nothing_found, nothing_opened=nothing_opened)
