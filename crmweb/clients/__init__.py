@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 bp = Blueprint("clients", __name__)
 
 from crmweb.area import Area  # noqa: E402
-from crmweb.clients import routes  # noqa: E402,F401
+from crmweb.clients import access_routes, import_routes, list_routes, routes  # noqa: E402,F401
 from crmweb.clients.commands import clients_cli  # noqa: E402
 from crmweb.clients.demo import seed_demo_clients  # noqa: E402
 from crmweb.clients.today import today_cards  # noqa: E402

@@ -19,11 +19,7 @@ from crmweb.auth.permissions import (
     role_can,
 )
 from crmweb.clients import rules
-from crmweb.clients.models import (
-    ArchiveAccessRequest,
-    Client,
-    ClientConfidential,
-)
+from crmweb.clients.models import ArchiveAccessRequest, Client, ClientConfidential
 from crmweb.errors import Conflict, NotAllowed, NotFound
 from crmweb.extensions import db
 from crmweb.settings import get_setting

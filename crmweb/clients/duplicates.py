@@ -8,10 +8,7 @@ from flask_babel import gettext as _
 
 from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
-from crmweb.auth.permissions import (
-    CLIENTS_MERGE,
-    role_can,
-)
+from crmweb.auth.permissions import CLIENTS_MERGE, role_can
 from crmweb.clients import rules
 from crmweb.clients.access import confidential_row
 from crmweb.clients.models import (

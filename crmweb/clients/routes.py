@@ -1,147 +1,30 @@
-"""/clients: find, open, record, edit in place; confidential sections behind the rules."""
-from urllib.parse import quote
-
-from flask import abort, current_app, flash, redirect, request, url_for
+"""/clients/<id>: one client's page — sections edited in place, contacts, the timeline recorded
+and corrected, tier, VIP, owner, labels, merging; confidential sections behind the rules."""
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from crmweb.auth.models import User
 from crmweb.auth.permissions import (
-    ARCHIVE_GRANT,
-    ARCHIVE_READ_ANY,
     CLIENTS_APPROVE_VIP,
-    CLIENTS_CREATE,
     CLIENTS_EDIT,
-    CLIENTS_EXPORT,
-    CLIENTS_IMPORT,
     CLIENTS_MERGE,
-    CLIENTS_READ_ANY,
     CLIENTS_REASSIGN,
     CLIENTS_RECORD,
     CLIENTS_SET_TIER,
     CLIENTS_VIEW,
-    SETTINGS_BUSINESS,
     can,
     require,
-    role_can,
 )
-from crmweb.clients import (
-    access,
-    bp,
-    duplicates,
-    exporting,
-    forms,
-    importer,
-    labels,
-    rules,
-    search,
-    services,
-    timeline,
-)
-from crmweb.clients.importing import CONFIDENTIAL_FIELDS, FIELD_LABELS, UnreadableFile
+from crmweb.clients import access, bp, duplicates, forms, labels, rules, services, timeline
 from crmweb.clients.models import ArchiveAccessRequest, Contact, Interaction, ServiceEvent
 from crmweb.clients.sections import SECTIONS, contact_version
 from crmweb.errors import Invalid, NotAllowed
 from crmweb.extensions import db
 from crmweb.htmx import is_fragment_request, render
 from crmweb.ids import whole_number
-from crmweb.redirects import local_target
-from crmweb.settings import get_setting, rhythm_key
 from crmweb.timeutil import local_zone, request_now
-
-PAGE_SIZE = 20
-
-
-def _filters() -> search.SearchFilters:
-    def choice(name, allowed):
-        value = request.args.get(name, "")
-        return value if value in allowed else ""
-
-    sees_eligible = role_can(current_user.role, CLIENTS_APPROVE_VIP)
-    owner = request.args.get("owner")
-    if owner is None and not request.args.get("q") and not request.args.get("import") \
-            and not role_can(current_user.role, CLIENTS_READ_ANY):
-        owner = str(current_user.id)  # sales open the list on their own clients ("全部" shows every one)
-    return search.SearchFilters(
-        query=request.args.get("q", "")[:100],
-        stage=choice("stage", rules.STAGES),
-        tier=choice("tier", rules.TIERS),
-        vip=choice("vip", [s for s in labels.VIP_STATUS if sees_eligible or s != "eligible"]),
-        sees_eligible=sees_eligible,
-        owner_id=whole_number(owner),
-        unowned=owner == "none",
-        label_id=whole_number(request.args.get("label")),
-        overdue=request.args.get("overdue") == "1",
-        sort=choice("sort", ("due",)),
-        client_ids=search.imported_client_ids(current_user.id, whole_number(request.args.get("import"))),
-    )
-
-
-@bp.route("/clients")
-@require(CLIENTS_VIEW)
-def index():
-    filters = _filters()
-    page = search.search_clients(filters, request.args.get("page"), PAGE_SIZE, request_now())
-    reads_secrets = role_can(current_user.role, ARCHIVE_READ_ANY)
-    full_rows = {client.id for client in page.items
-                 if rules.sees_full_list_row(reads_secrets, current_user.id, client.owner_id)}
-    # Bulk actions tick only the clients this person may change.
-    editable = {client.id for client in page.items if access.can_edit(current_user, client)}
-    response = render("clients/index.html", "clients/_results.html", filters=filters, page=page,
-                      owners=services.assignable_owners(),
-                      # The filter form is not part of the fragment: no labels needed for it.
-                      all_labels=[] if is_fragment_request() else services.labels(),
-                      labels=labels, full_rows=full_rows, editable=editable, **_row_texts())
-    if is_fragment_request():
-        # Bookmarkable address without the empty filters the form sends (an empty owner stays for
-        # those whose list opens on their own clients: for them it means "everyone's").
-        keeps_owner = not role_can(current_user.role, CLIENTS_READ_ANY)
-        response.headers["HX-Push-Url"] = url_for(
-            "clients.index", **{k: v for k, v in request.args.items() if v or (k == "owner" and keeps_owner)})
-    return response
-
-
-def _row_texts() -> dict:
-    """The words every list row repeats, translated once per page."""
-    return {"tier_names": {code: str(name) for code, name in labels.TIER.items()},
-            "stage_names": {code: str(name) for code, name in labels.STAGE.items()},
-            "never_text": _("从未"), "other_owner_text": _("其他负责人的客户")}
-
-
-@bp.route("/clients/new", methods=["GET", "POST"])
-@require(CLIENTS_CREATE)
-def new():
-    # Only a supervisor or above grades a client: the others' form has no tier, and their new
-    # clients start as general clients.
-    grades = role_can(current_user.role, CLIENTS_SET_TIER)
-    form = forms.NewClientForm() if grades else forms.BasicsForm()
-    found_duplicates = []
-    if form.validate_on_submit():
-        values = form.values()
-        values.setdefault("tier", "general")
-        try:
-            client = services.create_client(current_user, values, request_now(),
-                                            request.form.get("duplicate_reason", "")[:200])
-        except duplicates.DuplicateFound as found:
-            found_duplicates = found.duplicates
-        else:
-            flash(_("已建立客户档案：%(name)s", name=client.name), "success")
-            return redirect(url_for("clients.detail", client_id=client.id))
-    status = 422 if request.method == "POST" else 200
-    return render("clients/new.html", form=form, duplicates=found_duplicates, labels=labels,
-                  status_code=status)
-
-
-@bp.route("/clients/duplicates", endpoint="duplicates")
-@require(CLIENTS_VIEW)
-def duplicates_as_you_type():
-    """查重 as one types a client's name or a contact's mobile or email."""
-    found = duplicates.find_duplicates(
-        name=request.args.get("name", "")[:200], mobile=request.args.get("mobile", "")[:40],
-        email=request.args.get("email", "")[:254], exclude_id=whole_number(request.args.get("exclude")))
-    return render("clients/new.html", "clients/_duplicates.html", duplicates=found, labels=labels,
-                  form=forms.BasicsForm())
 
 
 @bp.route("/clients/<int:client_id>/merge", methods=["POST"])
@@ -464,7 +347,7 @@ def _local_to_utc(naive_local):
     return naive_local.replace(tzinfo=local_zone())
 
 
-def _detail_with_errors(client, **invalid_forms):
+def page_with_errors(client, **invalid_forms):
     """A small form of the client page that failed: the page again, 422, messages beside the fields."""
     if not access.can_see_archive(current_user, client, request_now()):
         return render("clients/restricted.html", client=client, labels=labels, status_code=422,
@@ -479,7 +362,7 @@ def set_tier(client_id):
     client = access.get_client(client_id)
     form = forms.TierForm()
     if not form.validate_on_submit():
-        return _detail_with_errors(client, tier_form=form)
+        return page_with_errors(client, tier_form=form)
     services.set_tier(current_user, client, form.tier.data, request_now())
     flash(_("客户等级已改为 %(tier)s。", tier=labels.TIER[form.tier.data]), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
@@ -491,7 +374,7 @@ def apply_vip(client_id):
     client = access.get_client(client_id)
     form = forms.ReasonForm()
     if not form.validate_on_submit():
-        return _detail_with_errors(client, vip_form=form)
+        return page_with_errors(client, vip_form=form)
     services.apply_for_vip(current_user, client, form.reason.data, request_now())
     flash(_("已提交 VIP 申请，等待经理审批。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
@@ -527,183 +410,9 @@ def set_labels(client_id):
     client = access.get_client(client_id)
     form = forms.LabelsForm()
     if not form.validate_on_submit():
-        return _detail_with_errors(client, labels_form=form)
+        return page_with_errors(client, labels_form=form)
     split = lambda text: (text or "").replace("，", ",").split(",")  # noqa: E731
     services.set_labels(current_user, client, {"group": split(form.groups.data),
                                                "tag": split(form.tags.data)}, request_now())
     flash(_("已更新分组和标签。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
-
-
-@bp.route("/clients/<int:client_id>/access-requests", methods=["POST"])
-@require(CLIENTS_VIEW)
-def request_access(client_id):
-    client = access.get_client(client_id)
-    form = forms.ReasonForm()
-    if not form.validate_on_submit():
-        return _detail_with_errors(client, reason_form=form)
-    access.request_archive_access(current_user, client, form.reason.data, request_now())
-    flash(_("已提交查阅申请，经理批准后即可查阅。"), "success")
-    return redirect(url_for("clients.detail", client_id=client.id))
-
-
-@bp.route("/clients/access-requests")
-@require(ARCHIVE_GRANT)
-def access_requests():
-    status = request.args.get("status", "pending")
-    status = status if status in labels.ACCESS_STATUS else ""
-    return render("clients/access_requests.html", requests=access.access_requests(status or None),
-                  status=status, labels=labels, form=forms.AccessDecisionForm(), now=request_now())
-
-
-def _access_request_or_404(request_id) -> ArchiveAccessRequest:
-    access_request = db.session.get(ArchiveAccessRequest, request_id)
-    if access_request is None:
-        abort(404)
-    return access_request
-
-
-@bp.route("/clients/access-requests/<int:request_id>/<decision>", methods=["POST"])
-@require(ARCHIVE_GRANT)
-def decide_access(request_id, decision):
-    access_request = _access_request_or_404(request_id)
-    if decision == "revoke":
-        access.revoke_grant(current_user, access_request, request_now())
-        flash(_("已撤销授权。"), "success")
-        return redirect(url_for("clients.access_requests", status="approved"))
-    if decision not in ("approve", "refuse"):
-        abort(404)
-    form = forms.AccessDecisionForm()
-    if not form.validate_on_submit():
-        raise Invalid(_("授权天数为 1 到 90 天。"))
-    access.decide_access_request(current_user, access_request, decision == "approve",
-                                   form.days.data or 7, form.note.data, request_now())
-    flash(_("已批准查阅申请。") if decision == "approve" else _("已拒绝查阅申请。"), "success")
-    return redirect(url_for("clients.access_requests"))
-
-
-def _import_form():
-    form = forms.ImportForm()
-    if can_choose_owner():
-        form.owner_id.choices = [SelectChoice(u.id, u.display_name) for u in services.assignable_owners()]
-    else:
-        form.owner_id.choices = [SelectChoice(current_user.id, current_user.display_name)]
-    if form.owner_id.data is None:
-        form.owner_id.data = current_user.id
-    return form
-
-
-def can_choose_owner() -> bool:
-    return role_can(current_user.role, CLIENTS_REASSIGN)
-
-
-@bp.route("/clients/import", methods=["GET", "POST"])
-@require(CLIENTS_IMPORT)
-def import_upload():
-    """Upload → preview (mapping, counts, problems by line) → confirm. Nothing is written before."""
-
-    now = request_now()
-    form = _import_form()
-    if not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
-        return render("clients/import.html", form=form, status_code=status)
-    owner_id = form.owner_id.data if can_choose_owner() else current_user.id
-    if owner_id not in {choice.value for choice in form.owner_id.choices}:
-        raise Invalid(_("请选择负责人。"))
-    upload = form.file.data
-    # A file name is only shown back: printable characters, no NUL for the database to refuse.
-    data = upload.read()
-    filename = "".join(ch for ch in upload.filename or "" if ch.isprintable()) or "upload"
-    try:
-        pending, parsed, preview = importer.preview_import(current_user, owner_id, filename, data, now)
-    except UnreadableFile as problem:
-        form.file.errors.append(str(problem))
-        return render("clients/import.html", form=form, status_code=422)
-    # The first lines of the file as they will go in: refused lines marked with their reason.
-    problems = {problem.line: problem.message for problem in preview.problems}
-    sample = sorted([(row.line, row) for row in parsed.rows[:20]] + [(line, None) for line in problems],
-                    key=lambda item: item[0])[:20]
-    return render("clients/import_preview.html", parsed=parsed, summary=preview, pending=pending,
-                  field_labels=_field_labels(), sample=sample, problems=problems,
-                  warned={warning.line for warning in preview.warnings})
-
-
-def _field_labels():
-
-    return FIELD_LABELS, set(CONFIDENTIAL_FIELDS)
-
-
-@bp.route("/clients/import/<int:import_id>", methods=["POST"])
-@require(CLIENTS_IMPORT)
-def import_confirm(import_id):
-    pending, summary = importer.confirm_import(current_user, import_id, request_now())
-    flash(_("导入完成：新建 %(created)s，更新 %(updated)s，跳过 %(skipped)s，错误 %(errors)s。"
-            "下面是这次导入的客户。",
-            created=summary.created, updated=summary.updated, skipped=summary.skipped,
-            errors=summary.errors), "success")
-    return redirect(url_for("clients.index", **{"import": pending.id}))
-
-
-EXPORT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-    "vcf": "text/vcard; charset=utf-8",
-}
-
-
-@bp.route("/clients/export.<export_format>")
-@require(CLIENTS_EXPORT)
-def export(export_format):
-    """The clients of the current search, as a file; the export is audited."""
-
-    if export_format not in EXPORT_TYPES:
-        abort(404)
-    clients, archives = search.clients_for_export(current_user, _filters(), export_format, request_now())
-    if export_format == "xlsx":
-        body = exporting.to_xlsx(clients, archives)
-    elif export_format == "csv":
-        body = exporting.to_csv(clients, archives)
-    else:
-        body = exporting.to_vcard(clients)
-    response = current_app.response_class(body, mimetype=EXPORT_TYPES[export_format])
-    chinese, plain = exporting.file_name(export_format, request_now().astimezone(local_zone()).date())
-    response.headers["Content-Disposition"] = \
-        f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(chinese)}"
-    return response
-
-
-@bp.route("/clients/bulk", methods=["POST"])
-@require(CLIENTS_EDIT)
-def bulk():
-    """One action for the clients ticked in a search result."""
-    ids = [client_id for client_id in map(whole_number, request.form.getlist("client_id")) if client_id]
-    action = request.form.get("action", "")
-    if not ids:
-        raise Invalid(_("请先勾选客户。"))
-    value = request.form.get(action, "")
-    if action == "set_owner":
-        value = whole_number(value)
-    done, refused = services.bulk_update(current_user, ids, action, value, request_now())
-    flash(_("已处理 %(done)s 个客户。", done=done) if not refused else
-          _("已处理 %(done)s 个客户，%(refused)s 个客户您无权修改，未处理。", done=done, refused=refused),
-          "success" if not refused else "warning")
-    return redirect(local_target(request.form.get("back"), url_for("clients.index"), prefix="/clients"))
-
-
-@bp.route("/clients/settings", methods=["GET", "POST"])
-@require(SETTINGS_BUSINESS)
-def archive_settings():
-    """VIP thresholds, the default length of an access grant and the stay-in-touch rhythms, kept
-    by a manager."""
-    keys = {"single_purchase_min": "vip.single_purchase_min",
-            "monthly_purchase_min": "vip.monthly_purchase_min", "grant_days": "archive.grant_days",
-            **{name: rhythm_key(stage, tier) for (stage, tier), name in forms.RHYTHM_FIELDS.items()}}
-    form = forms.ArchiveSettingsForm(
-        data=None if request.method == "POST" else {name: get_setting(key) for name, key in keys.items()})
-    if form.validate_on_submit():
-        services.save_archive_settings(current_user, {key: form[name].data for name, key in keys.items()},
-                                       request_now())
-        flash(_("设置已保存。"), "success")
-        return redirect(url_for("clients.archive_settings"))
-    status = 422 if request.method == "POST" else 200
-    return render("clients/settings.html", form=form, labels=labels, status_code=status)

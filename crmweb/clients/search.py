@@ -11,10 +11,7 @@ from sqlalchemy.orm import selectinload
 from crmweb import pagination
 from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
-from crmweb.auth.permissions import (
-    CLIENTS_EXPORT,
-    role_can,
-)
+from crmweb.auth.permissions import CLIENTS_EXPORT, role_can
 from crmweb.clients import rules
 from crmweb.clients.models import (
     Client,

@@ -17,11 +17,7 @@ from crmweb.auth.permissions import (
 from crmweb.clients import rules
 from crmweb.clients.access import can_edit, confidential_row, require_confidential, require_edit
 from crmweb.clients.duplicates import check_duplicates, find_duplicates
-from crmweb.clients.models import (
-    Client,
-    ClientLabel,
-    Contact,
-)
+from crmweb.clients.models import Client, ClientLabel, Contact
 from crmweb.clients.search import reindex_client
 from crmweb.clients.sections import contact_version
 from crmweb.database import load_in

@@ -9,17 +9,10 @@ from sqlalchemy.orm import selectinload
 
 from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
-from crmweb.auth.permissions import (
-    CLIENTS_EDIT_ANY,
-    role_can,
-)
+from crmweb.auth.permissions import CLIENTS_EDIT_ANY, role_can
 from crmweb.clients import rules
 from crmweb.clients.access import can_edit, confidential_row, require_edit
-from crmweb.clients.models import (
-    Client,
-    Interaction,
-    ServiceEvent,
-)
+from crmweb.clients.models import Client, Interaction, ServiceEvent
 from crmweb.errors import Conflict, Invalid, NotAllowed
 from crmweb.extensions import db
 from crmweb.settings import get_setting
