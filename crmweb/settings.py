@@ -1,9 +1,6 @@
-"""Business thresholds that a manager may change, with their defaults.
-
-Kept as rows so that every process sees a change at once; read through `get_setting`.
-"""
+"""Settings a manager may change: each area declares its own with their defaults; they are kept
+as rows so that every process sees a change at once, and read through `get_setting`."""
 from datetime import datetime, time
-from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import g, has_request_context
@@ -12,24 +9,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 from crmweb.extensions import db
 from crmweb.timeutil import UTCDateTime
 
-RHYTHM_DEFAULT_DAYS = {"prospect": 7, "customer": 30}
-RHYTHM_TIERS = ("general", "important", "key")
+# Every area declares its own settings (see `declare`); this is the registry they fill.
+DEFAULTS: dict = {}
 
 
-def rhythm_key(stage: str, tier: str) -> str:
-    """The setting that holds the stay-in-touch days of a stage and tier."""
-    return f"rhythm.{stage}_days.{tier}"
-
-
-DEFAULTS = {
-    # VIP eligibility (DESIGN §3 / issue 3): one high-end purchase, or one calendar month.
-    "vip.single_purchase_min": Decimal("10000"),
-    "vip.monthly_purchase_min": Decimal("20000"),
-    "archive.grant_days": 7,
-    # Stay in touch (DESIGN §3): prospects at least weekly, customers at least monthly; a manager
-    # may set each tier its own rhythm.
-    **{rhythm_key(stage, tier): days for stage, days in RHYTHM_DEFAULT_DAYS.items() for tier in RHYTHM_TIERS},
-}
+def declare(defaults: dict) -> dict:
+    """An area's settings and their defaults; a default's type says how its stored text is read."""
+    taken = DEFAULTS.keys() & defaults.keys()
+    if taken:
+        raise ValueError(f"settings declared twice: {sorted(taken)}")
+    DEFAULTS.update(defaults)
+    return defaults
 
 
 class Setting(db.Model):
@@ -85,12 +75,3 @@ def set_setting(key: str, value, actor, now: datetime) -> None:
     db.session.add(row)
     if has_request_context() and "settings" in g:
         g.settings[key] = row.value
-
-
-def rhythm_days(session=None) -> dict[tuple[str, str], int]:
-    """Days between contacts that each (stage, tier) asks for: ("customer", "key") → 30."""
-    session = session or db.session
-    stored = dict(session.execute(sa.select(Setting.key, Setting.value)
-                                  .where(Setting.key.startswith("rhythm."))).all())
-    return {(stage, tier): int(stored.get(rhythm_key(stage, tier), days))
-            for stage, days in RHYTHM_DEFAULT_DAYS.items() for tier in RHYTHM_TIERS}

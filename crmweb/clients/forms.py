@@ -17,9 +17,9 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from crmweb.clients import labels, rules
 from crmweb.clients.rules import InvalidPhone, normalise_phone
+from crmweb.clients.settings import RHYTHM_DEFAULT_DAYS, RHYTHM_TIERS
 from crmweb.forms import Form
 from crmweb.ids import coerce_id
-from crmweb.settings import RHYTHM_DEFAULT_DAYS, RHYTHM_TIERS
 
 PHONE_PROBLEMS = {
     "unparseable": _l("无法识别的电话号码。"),

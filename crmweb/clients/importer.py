@@ -13,10 +13,10 @@ from crmweb.clients.importing import ImportProblem, UnreadableFile, parse_file
 from crmweb.clients.models import Client, ClientConfidential, ClientImport, Contact
 from crmweb.clients.names import normalise
 from crmweb.clients.search import insert_search_keys, reindex_many
+from crmweb.clients.settings import rhythm_days
 from crmweb.database import insert_with_ids, load_in, uniform_rows
 from crmweb.errors import Invalid, NotFound
 from crmweb.extensions import db
-from crmweb.settings import rhythm_days
 
 IMPORT_LOCK_KEY = 7_301_001  # PostgreSQL advisory lock held by an import's transaction
 

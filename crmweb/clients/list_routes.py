@@ -20,11 +20,12 @@ from crmweb.auth.permissions import (
     role_can,
 )
 from crmweb.clients import access, bp, duplicates, exporting, forms, labels, rules, search, services
+from crmweb.clients.settings import rhythm_key
 from crmweb.errors import Invalid
 from crmweb.htmx import is_fragment_request, render
 from crmweb.ids import whole_number
 from crmweb.redirects import local_target
-from crmweb.settings import get_setting, rhythm_key
+from crmweb.settings import get_setting
 from crmweb.timeutil import local_zone, request_now
 
 PAGE_SIZE = 20

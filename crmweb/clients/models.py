@@ -8,8 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crmweb.auth.models import User
 from crmweb.clients.rules import AccessStatus, Kind, Stage, Tier, VipStatus, contact_due_at
+from crmweb.clients.settings import rhythm_days
 from crmweb.extensions import db
-from crmweb.settings import rhythm_days
 from crmweb.timeutil import UTCDateTime
 
 Text = sa.String(2000)

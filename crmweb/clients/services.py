@@ -20,10 +20,11 @@ from crmweb.clients.duplicates import check_duplicates, find_duplicates
 from crmweb.clients.models import Client, ClientLabel, Contact
 from crmweb.clients.search import reindex_client
 from crmweb.clients.sections import contact_version
+from crmweb.clients.settings import rhythm_days
 from crmweb.database import load_in
 from crmweb.errors import Conflict, Invalid, NotAllowed
 from crmweb.extensions import db
-from crmweb.settings import rhythm_days, set_setting
+from crmweb.settings import set_setting
 from crmweb.timeutil import local_zone
 
 

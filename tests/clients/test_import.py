@@ -190,7 +190,7 @@ def test_new_contacts_join_a_company_already_in_the_archive(app, runner, tmp_pat
 
 def test_imported_clients_have_their_sort_key_and_contact_due_date(app, runner):
     from crmweb.clients import rules
-    from crmweb.settings import rhythm_days
+    from crmweb.clients.settings import rhythm_days
 
     run_import(runner, "android_v21_qp.vcf")
     shan, person = contact_named(app, "单丽华")

@@ -173,7 +173,8 @@ def test_a_number_abroad_typed_as_a_mobile_is_the_mobile():
 
 
 def test_prospects_are_due_a_week_and_customers_a_month_after_the_last_contact():
-    from crmweb.settings import DEFAULTS, rhythm_key
+    from crmweb.clients.settings import rhythm_key
+    from crmweb.settings import DEFAULTS
 
     last = datetime(2026, 11, 1, tzinfo=UTC)
     rhythms = {(stage, tier): DEFAULTS[rhythm_key(stage, tier)]
