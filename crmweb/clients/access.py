@@ -49,6 +49,13 @@ def grant_until(user_id: int, client_id: int, now: datetime) -> datetime | None:
             ArchiveAccessRequest.status == "approved", ArchiveAccessRequest.expires_at > now))
 
 
+def access_pending(user_id: int, client_id: int) -> bool:
+    """Whether the person has asked to read the archive and waits for a manager."""
+    return db.session.scalar(sa.select(ArchiveAccessRequest.id).where(
+        ArchiveAccessRequest.client_id == client_id, ArchiveAccessRequest.requester_id == user_id,
+        ArchiveAccessRequest.status == "pending").limit(1)) is not None
+
+
 def can_read_confidential(actor: User, client: Client, now: datetime) -> bool:
     if rules.may_read_confidential(role_can(actor.role, ARCHIVE_READ_ANY), actor.id, client.owner_id, False):
         return True

@@ -63,6 +63,15 @@ def find_duplicates(name: str | None = None, mobile: str | None = None, email: s
     return list(found.values())[:limit]
 
 
+def merge_candidates(client: Client) -> list[Duplicate]:
+    """Other archives that look like this client: by name, or sharing a contact's mobile or email."""
+    found = {d.client.id: d for d in find_duplicates(name=client.name, exclude_id=client.id)}
+    for contact in client.contacts[:5]:
+        for duplicate in find_duplicates(mobile=contact.mobile, email=contact.email, exclude_id=client.id):
+            found.setdefault(duplicate.client.id, duplicate)
+    return list(found.values())
+
+
 def check_duplicates(duplicates: list[Duplicate], reason: str | None) -> str:
     if duplicates and not (reason or "").strip():
         raise DuplicateFound(duplicates)

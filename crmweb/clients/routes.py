@@ -14,11 +14,11 @@ from crmweb.auth.permissions import (
     CLIENTS_RECORD,
     CLIENTS_SET_TIER,
     CLIENTS_VIEW,
-    can,
     require,
 )
 from crmweb.clients import access, bp, duplicates, forms, labels, rules, services, timeline
-from crmweb.clients.models import ArchiveAccessRequest, Contact, Interaction, ServiceEvent
+from crmweb.clients.models import Contact, Interaction, ServiceEvent
+from crmweb.clients.page import client_page
 from crmweb.clients.sections import SECTIONS, contact_version
 from crmweb.errors import Invalid, NotAllowed
 from crmweb.extensions import db
@@ -42,51 +42,19 @@ def merge(client_id):
     return redirect(url_for("clients.detail", client_id=keep.id))
 
 
-def _access_pending(client) -> bool:
-    return db.session.scalar(
-        db.select(ArchiveAccessRequest.id).where(
-            ArchiveAccessRequest.client_id == client.id,
-            ArchiveAccessRequest.requester_id == current_user.id,
-            ArchiveAccessRequest.status == "pending")) is not None
-
-
 def _detail_context(client, **extra):
-    now = request_now()
-    may_read = access.can_read_confidential(current_user, client, now)
-    confidential = access.read_confidential(current_user, client, now) if may_read else None
+    """The client page: what the person may see (one service call), and the forms on it."""
+    page = client_page(current_user, client, request_now())
     context = dict(
-        client=client, sections=[s for s in SECTIONS.values() if s.applies_to(client)],
-        confidential=confidential, may_read=may_read,
-        access_pending=not may_read and _access_pending(client),
-        grant_until=access.grant_until(current_user.id, client.id, now),
-        vip_status=rules.shown_vip_status(client.vip_status,
-                                          access.sees_dealings(current_user, client, now)),
-        may_edit=access.can_edit(current_user, client), timeline=timeline.timeline(client),
-        labels=labels, interaction_form=_interaction_form(client, occurred_at=_local_now()),
+        vars(page), sections=[s for s in SECTIONS.values() if s.applies_to(client)], labels=labels,
+        interaction_form=_interaction_form(client, occurred_at=_local_now()),
         event_form=forms.EventForm(occurred_at=_local_now()),
         contact_form=forms.ContactForm(), reason_form=forms.ReasonForm(), vip_form=forms.ReasonForm(),
         tier_form=forms.TierForm(tier=client.tier), owner_form=_owner_form(client),
         labels_form=_labels_form(client), editing=None, section_form=None, version=None, conflict=None,
-        correcting=None, correction_form=None, contact_duplicates=[],
-        merge_candidates=_merge_candidates(client) if can(CLIENTS_MERGE) else [])
-    context["correctable"] = {(_timeline_kind(item), item.id) for item in context["timeline"]
-                              if not item.voided and timeline.can_correct(current_user, item, now)}
+        correcting=None, correction_form=None, contact_duplicates=[])
     context.update(extra)
     return context
-
-
-def _merge_candidates(client) -> list:
-    """Other archives that look like this client: by name, or sharing a contact's mobile or email."""
-    found = {d.client.id: d for d in duplicates.find_duplicates(name=client.name, exclude_id=client.id)}
-    for contact in client.contacts[:5]:
-        for duplicate in duplicates.find_duplicates(mobile=contact.mobile, email=contact.email,
-                                                  exclude_id=client.id):
-            found.setdefault(duplicate.client.id, duplicate)
-    return list(found.values())
-
-
-def _timeline_kind(item) -> str:
-    return "interactions" if isinstance(item, Interaction) else "events"
 
 
 def _interaction_form(client, **kwargs):
@@ -116,7 +84,8 @@ def detail(client_id):
         # Another owner's client for sales: what a list shows, and the way to ask for more.
         return render("clients/restricted.html", client=client, labels=labels,
                       vip_status=rules.shown_vip_status(client.vip_status, False),
-                      reason_form=forms.ReasonForm(), access_pending=_access_pending(client))
+                      reason_form=forms.ReasonForm(),
+                      access_pending=access.access_pending(current_user.id, client.id))
     return render("clients/detail.html", **_detail_context(client))
 
 
@@ -352,7 +321,7 @@ def page_with_errors(client, **invalid_forms):
     if not access.can_see_archive(current_user, client, request_now()):
         return render("clients/restricted.html", client=client, labels=labels, status_code=422,
                       vip_status=rules.shown_vip_status(client.vip_status, False),
-                      access_pending=_access_pending(client), **invalid_forms)
+                      access_pending=access.access_pending(current_user.id, client.id), **invalid_forms)
     return render("clients/detail.html", status_code=422, **_detail_context(client, **invalid_forms))
 
 

@@ -1,0 +1,43 @@
+"""What one client's page shows a person: gathered by one call, the confidential part read (and
+audited) once, every rule of who sees what applied here rather than in the view."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from crmweb.auth.models import User
+from crmweb.auth.permissions import CLIENTS_MERGE, role_can
+from crmweb.clients import access, duplicates, rules, timeline
+from crmweb.clients.models import Client, ClientConfidential, Interaction
+
+
+@dataclass
+class ClientPage:
+    client: Client
+    may_read: bool                        # the confidential sections
+    confidential: ClientConfidential | None
+    may_edit: bool
+    access_pending: bool                  # the person's own request to read, waiting
+    grant_until: datetime | None          # until when the person's grant lasts
+    vip_status: str                       # "eligible" only to who may see the dealings
+    timeline: list
+    correctable: set[tuple[str, int]]     # ("interactions" | "events", id) the person may correct
+    merge_candidates: list                # for those who merge: archives that look like this one
+
+
+def timeline_kind(item) -> str:
+    return "interactions" if isinstance(item, Interaction) else "events"
+
+
+def client_page(actor: User, client: Client, now: datetime) -> ClientPage:
+    may_read = access.can_read_confidential(actor, client, now)
+    entries = timeline.timeline(client)
+    return ClientPage(
+        client=client, may_read=may_read,
+        confidential=access.read_confidential(actor, client, now) if may_read else None,
+        may_edit=access.can_edit(actor, client),
+        access_pending=not may_read and access.access_pending(actor.id, client.id),
+        grant_until=access.grant_until(actor.id, client.id, now),
+        vip_status=rules.shown_vip_status(client.vip_status, access.sees_dealings(actor, client, now)),
+        timeline=entries,
+        correctable={(timeline_kind(item), item.id) for item in entries
+                     if not item.voided and timeline.can_correct(actor, item, now)},
+        merge_candidates=duplicates.merge_candidates(client) if role_can(actor.role, CLIENTS_MERGE) else [])
