@@ -7,7 +7,6 @@ from crmweb.auth.permissions import ARCHIVE_GRANT, CLIENTS_VIEW, require
 from crmweb.clients import access, bp, forms, labels
 from crmweb.clients.models import ArchiveAccessRequest
 from crmweb.clients.routes import page_with_errors
-from crmweb.errors import Invalid
 from crmweb.extensions import db
 from crmweb.htmx import render
 from crmweb.timeutil import request_now
@@ -30,8 +29,14 @@ def request_access(client_id):
 def access_requests():
     status = request.args.get("status", "pending")
     status = status if status in labels.ACCESS_STATUS else ""
+    return _requests_page(status)
+
+
+def _requests_page(status: str, invalid_id: int | None = None, invalid_form=None):
+    """The queue of requests; a decision form that failed shows its messages on its own row."""
     return render("clients/access_requests.html", requests=access.access_requests(status or None),
-                  status=status, labels=labels, form=forms.AccessDecisionForm(), now=request_now())
+                  status=status, labels=labels, form=forms.AccessDecisionForm(), now=request_now(),
+                  invalid_id=invalid_id, invalid_form=invalid_form, status_code=422 if invalid_form else 200)
 
 
 def _access_request_or_404(request_id) -> ArchiveAccessRequest:
@@ -53,7 +58,7 @@ def decide_access(request_id, decision):
         abort(404)
     form = forms.AccessDecisionForm()
     if not form.validate_on_submit():
-        raise Invalid(_("授权天数为 1 到 90 天。"))
+        return _requests_page("pending", access_request.id, form)
     access.decide_access_request(current_user, access_request, decision == "approve",
                                    form.days.data or 7, form.note.data, request_now())
     flash(_("已批准查阅申请。") if decision == "approve" else _("已拒绝查阅申请。"), "success")

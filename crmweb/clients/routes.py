@@ -52,7 +52,7 @@ def _detail_context(client, **extra):
         contact_form=forms.ContactForm(), reason_form=forms.ReasonForm(), vip_form=forms.ReasonForm(),
         tier_form=forms.TierForm(tier=client.tier), owner_form=_owner_form(client),
         labels_form=_labels_form(client), editing=None, section_form=None, version=None, conflict=None,
-        correcting=None, correction_form=None, contact_duplicates=[])
+        correcting=None, correction_form=None, contact_duplicates=[], void_invalid=None)
     context.update(extra)
     return context
 
@@ -305,7 +305,7 @@ def void_record(client_id, kind, record_id):
     record = _record_or_404(client, kind, record_id)
     form = forms.ReasonForm()
     if not form.validate_on_submit():
-        raise Invalid(_("请填写作废原因。"))
+        return page_with_errors(client, void_invalid=(kind, record.id))
     timeline.void_record(current_user, client, record, form.reason.data, request_now())
     flash(_("已作废记录，相关数字已重新计算。"), "success")
     return redirect(url_for("clients.detail", client_id=client.id, _anchor="timeline"))

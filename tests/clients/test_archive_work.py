@@ -339,3 +339,17 @@ def test_small_forms_of_the_client_page_answer_422_with_the_message_beside_the_f
     log_in(sales, gen_user(app, "sales").username)
     response = sales.post(f"/clients/{client_id}/access-requests", data={"reason": ""})
     assert response.status_code == 422 and 'id="access-reason-error"' in response.get_data(as_text=True)
+
+
+def test_a_grant_of_too_many_days_answers_422_beside_the_field(app, client):
+    owner, client_id = owned_client(app, client)
+    requester = app.test_client()
+    log_in(requester, gen_user(app, "sales").username)
+    requester.post(f"/clients/{client_id}/access-requests", data={"reason": "跟进"})
+    manager = app.test_client()
+    log_in(manager, gen_user(app, "manager").username)
+    with app.app_context():
+        request_id = db.session.scalar(sa.select(ArchiveAccessRequest.id))
+    response = manager.post(f"/clients/access-requests/{request_id}/approve", data={"days": "999"})
+    assert response.status_code == 422
+    assert f'id="request-{request_id}-days-error"' in response.get_data(as_text=True)

@@ -75,7 +75,9 @@ def test_a_correction_needs_a_reason(app, client):
     response = client.post(f"/clients/{client_id}/interactions/{interaction.id}", data={
         "kind": "callback", "occurred_at": "2026-11-20T10:30", "content": "改"})
     assert response.status_code == 422 and "请填写更正原因" in response.get_data(as_text=True)
-    assert client.post(f"/clients/{client_id}/interactions/{interaction.id}/void").status_code == 422
+    response = client.post(f"/clients/{client_id}/interactions/{interaction.id}/void")
+    assert response.status_code == 422
+    assert f'id="void-interactions-{interaction.id}-error"' in response.get_data(as_text=True)
     assert _one(app, Interaction).content == "回访"
 
 
