@@ -79,6 +79,12 @@ def side_write():
         session.close()
 
 
+def allowed_values(column: str, values) -> tuple[sa.CheckConstraint]:
+    """For __table_args__: a state column refuses anything its enum does not list (the constraint
+    is named ck_<table>_<column> by the naming convention)."""
+    return (sa.CheckConstraint(sa.column(column).in_([str(v) for v in values]), name=column),)
+
+
 # --- migrations -------------------------------------------------------------------------------
 # Flask-Migrate imports Alembic (and Mako), a tenth of a second that every other command and
 # every server start would pay: it is loaded only when a schema command runs.

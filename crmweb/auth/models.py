@@ -1,10 +1,12 @@
 """People, their server-side sessions and the audit log."""
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crmweb.database import allowed_values
 from crmweb.extensions import db
 from crmweb.timeutil import UTCDateTime
 
@@ -31,11 +33,24 @@ class User(UserMixin, db.Model):
         return f"<User {self.username} {self.role}>"
 
 
+class AccountChange(StrEnum):
+    CREATE = "create"
+    PROMOTE = "promote"
+    RESET = "reset"
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REFUSED = "refused"
+
+
 class AccountRequest(db.Model):
     """An administrator's change that gives someone archive-wide rights (a director or manager
     account created, a role raised to one, such a password reset): it waits for a director."""
 
     __tablename__ = "account_requests"
+    __table_args__ = (*allowed_values("kind", AccountChange), *allowed_values("status", RequestStatus))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)

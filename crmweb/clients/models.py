@@ -9,17 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crmweb.auth.models import User
 from crmweb.clients.rules import AccessStatus, Kind, Stage, Tier, VipStatus, contact_due_at
 from crmweb.clients.settings import rhythm_days
+from crmweb.database import allowed_values
 from crmweb.extensions import db
 from crmweb.timeutil import UTCDateTime
 
 Text = sa.String(2000)
 Short = sa.String(200)
 Money = sa.Numeric(14, 2)
-
-
-def allowed_values(column: str, values) -> tuple[sa.CheckConstraint]:
-    """A state column refuses anything its enum does not list (named ck_<table>_<column>)."""
-    return (sa.CheckConstraint(sa.column(column).in_([str(v) for v in values]), name=column),)
 
 
 class Client(db.Model):

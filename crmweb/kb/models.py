@@ -1,16 +1,25 @@
 """The service knowledge base: articles, their revisions and votes, the search index and log."""
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crmweb.auth.models import User
+from crmweb.database import allowed_values
 from crmweb.extensions import db
 from crmweb.timeutil import UTCDateTime
 
 
+class ArticleStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
 class Article(db.Model):
     __tablename__ = "kb_articles"
+    __table_args__ = allowed_values("status", ArticleStatus)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str | None] = mapped_column(sa.String(64), unique=True)  # key of `flask kb import`

@@ -17,7 +17,7 @@ from crmweb.errors import Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
 from crmweb.kb import search, text
 from crmweb.kb.default_synonyms import default_groups
-from crmweb.kb.models import Article, Revision, SearchLog, SynonymGroup, Vote
+from crmweb.kb.models import Article, ArticleStatus, Revision, SearchLog, SynonymGroup, Vote
 
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "blockquote",
                 "code", "pre", "a", "table", "thead", "tbody", "tr", "th", "td", "hr"}
@@ -110,7 +110,7 @@ def _write_article(actor, article: Article | None, values: dict, now: datetime, 
 
 def set_status(actor, article: Article, status: str, now: datetime) -> None:
     """Publish or archive (supervisors and managers), or take back to draft."""
-    if status not in ("draft", "published", "archived"):
+    if status not in tuple(ArticleStatus):
         raise Invalid(_("未知的状态。"))
     if not may_publish(actor):
         raise NotAllowed(_("只有主管和经理可以发布或归档文章。"))

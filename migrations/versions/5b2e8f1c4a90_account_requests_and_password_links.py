@@ -34,6 +34,9 @@ def upgrade():
         sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'],
                                 name=op.f('fk_account_requests_decided_by_id_users')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_account_requests')),
+        sa.CheckConstraint("kind IN ('create', 'promote', 'reset')", name=op.f('ck_account_requests_kind')),
+        sa.CheckConstraint("status IN ('pending', 'confirmed', 'refused')",
+                           name=op.f('ck_account_requests_status')),
     )
     with op.batch_alter_table('account_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_account_requests_user_id'), ['user_id'], unique=False)

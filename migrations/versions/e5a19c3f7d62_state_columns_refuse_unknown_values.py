@@ -1,4 +1,4 @@
-"""State columns refuse values their enum does not list (clients, archive access requests)
+"""State columns refuse values their enum does not list (clients, access requests, articles)
 
 Revision ID: e5a19c3f7d62
 Revises: c2f0b7a45e18
@@ -23,6 +23,7 @@ ALLOWED = {
         'vip_status': ('none', 'eligible', 'applied', 'vip'),
     },
     'archive_access_requests': {'status': ('pending', 'approved', 'refused', 'revoked')},
+    'kb_articles': {'status': ('draft', 'published', 'archived')},
 }
 
 
