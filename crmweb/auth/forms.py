@@ -24,9 +24,9 @@ class LoginForm(Form):
                                                     Length(max=256)])
 
 
-class ChangePasswordForm(Form):
-    current_password = PasswordField(_l("当前密码"),
-                                     validators=[DataRequired(_l("请输入当前密码。"))])
+class SetPasswordForm(Form):
+    """A new password, typed twice: from a one-time link, or (with the current one) by oneself."""
+
     new_password = PasswordField(_l("新密码"), validators=[DataRequired(_l("请输入新密码。")),
                                                          Length(max=256)])
     confirm_password = PasswordField(_l("确认新密码"), validators=[
@@ -36,25 +36,16 @@ class ChangePasswordForm(Form):
     def __init__(self, username: str, **kwargs):
         super().__init__(**kwargs)
         self._username = username
+
+    def validate_new_password(self, field):
+        check_new_password(field.data, self._username)
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current_password = PasswordField(_l("当前密码"),
+                                     validators=[DataRequired(_l("请输入当前密码。"))])
 
     def validate_new_password(self, field):
         if field.data == self.current_password.data:
             raise ValidationError(_l("新密码不能与当前密码相同。"))
-        check_new_password(field.data, self._username)
-
-
-class SetPasswordForm(Form):
-    """From a one-time link: the person chooses their own password."""
-
-    new_password = PasswordField(_l("新密码"), validators=[DataRequired(_l("请输入新密码。")),
-                                                         Length(max=256)])
-    confirm_password = PasswordField(_l("确认新密码"), validators=[
-        DataRequired(_l("请再次输入新密码。")),
-        EqualTo("new_password", _l("两次输入的新密码不一致。"))])
-
-    def __init__(self, username: str, **kwargs):
-        super().__init__(**kwargs)
-        self._username = username
-
-    def validate_new_password(self, field):
-        check_new_password(field.data, self._username)
+        super().validate_new_password(field)
