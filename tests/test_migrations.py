@@ -58,13 +58,27 @@ def test_new_revisions_upgrade_a_database_with_data_and_come_back(tmp_path):
         upgrade(revision="bb27b91bf8c4")
         with db.engine.begin() as connection:
             connection.execute(sa.text(
-                "INSERT INTO clients (kind, name, sort_key, stage, tier, vip_status, created_at, updated_at) "
-                "VALUES ('company', '徐州华通机械有限责任公司', 'x', 'prospect', 'general', 'none', "
+                "INSERT INTO clients (id, kind, name, sort_key, stage, tier, vip_status, created_at, "
+                "updated_at) VALUES (1, 'company', '徐州华通机械有限责任公司', 'x', 'prospect', 'general', 'none', "
                 "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+            connection.execute(sa.text("INSERT INTO contacts (client_id, name, birthday_leap_month, "
+                                       "greetings_opt_out, is_key_person, created_at) "
+                                       "VALUES (1, '曾小明', false, false, false, '2026-01-01 00:00:00')"))
+            connection.execute(sa.text("INSERT INTO interactions (client_id, kind, occurred_at, content, "
+                                       "created_at) VALUES (1, 'visit', '2026-01-02 00:00:00', '拜访', "
+                                       "'2026-01-02 00:00:00')"))
+            connection.execute(sa.text("INSERT INTO client_search_keys (client_id, key, weight) "
+                                       "VALUES (1, 'xuzhou', 0)"))
         upgrade()
+        counted = "SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM interactions), " \
+                  "(SELECT count(*) FROM client_search_keys)"
         with db.engine.connect() as connection:
             key = connection.execute(sa.text("SELECT name_key FROM clients")).scalar()
+            # Rebuilding a table (SQLite's way to add a constraint) must not cascade to its rows.
+            assert tuple(connection.execute(sa.text(counted)).one()) == (1, 1, 1)
         assert key == "徐州华通机械有限公司"
         downgrade(revision="bb27b91bf8c4")
         upgrade()
+        with db.engine.connect() as connection:
+            assert tuple(connection.execute(sa.text(counted)).one()) == (1, 1, 1)
         db.engine.dispose()
