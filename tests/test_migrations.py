@@ -59,8 +59,8 @@ def test_new_revisions_upgrade_a_database_with_data_and_come_back(tmp_path):
         with db.engine.begin() as connection:
             connection.execute(sa.text(
                 "INSERT INTO clients (id, kind, name, sort_key, stage, tier, vip_status, created_at, "
-                "updated_at) VALUES (1, 'company', '徐州华通机械有限责任公司', 'x', 'prospect', 'general', 'none', "
-                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+                "updated_at) VALUES (1, 'company', '徐州华通机械有限责任公司', 'x', 'prospect', 'general', "
+                "'none', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
             connection.execute(sa.text("INSERT INTO contacts (client_id, name, birthday_leap_month, "
                                        "greetings_opt_out, is_key_person, created_at) "
                                        "VALUES (1, '曾小明', false, false, false, '2026-01-01 00:00:00')"))
