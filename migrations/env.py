@@ -115,7 +115,7 @@ def run_migrations_online():
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                     if broken:
-                        raise RuntimeError(f"the migration left rows whose references are broken: {broken[:5]}")
+                        raise RuntimeError(f"rows with broken references after migrating: {broken[:5]}")
         finally:
             if sqlite:
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
