@@ -43,11 +43,15 @@ def test_the_migration_history_has_one_head():
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
 
 
+# Landed before the rule, and a landed revision is never edited: it seeds the first synonym list.
+IMPORTED_THE_APP_BEFORE_THE_RULE = {"121898e6c5b1_service_knowledge_base_articles_.py"}
+
+
 def test_no_revision_imports_the_app():
     """A revision runs against the schema of its day: the app's code of today may differ."""
-    importing = [path.name for path in VERSIONS.glob("*.py")
-                 if re.search(r"^\s*(from|import) crmweb\b", path.read_text(encoding="utf-8"), re.M)]
-    assert importing == []
+    importing = {path.name for path in VERSIONS.glob("*.py")
+                 if re.search(r"^\s*(from|import) crmweb\b", path.read_text(encoding="utf-8"), re.M)}
+    assert importing == IMPORTED_THE_APP_BEFORE_THE_RULE
 
 
 def test_new_revisions_upgrade_a_database_with_data_and_come_back(tmp_path):
