@@ -63,7 +63,7 @@ class Client(db.Model):
 
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     # When the stay-in-touch rhythm wants the next contact; None for lost clients. Kept by
-    # keep_contact_due_current below, so that "overdue" is one index range on every database.
+    # _keep_contact_due_current below, so that "overdue" is one index range on every database.
     contact_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -268,15 +268,19 @@ class ClientImport(db.Model):
     client_ids: Mapped[str | None] = mapped_column(sa.Text)  # comma-separated
 
 
-@sa.event.listens_for(sa.orm.Session, "before_flush")
-def keep_contact_due_current(session, _flush_context, _instances):
-    """Whatever changed a client's stage, tier or last contact, its due date follows."""
+def _keep_contact_due_current(client: Client, value, _old, initiator) -> None:
+    """Whatever sets a client's stage, tier, last contact or creation time (a form, an event, an
+    import, a merge), its due date follows; no other object's flush pays for it."""
+    current = {key: getattr(client, key) for key in DUE_INPUTS}
+    current[initiator.key] = value
+    if current["last_contact_at"] is None and current["created_at"] is None:
+        return  # not yet known while the constructor sets the other columns
+    with db.session.no_autoflush:
+        client.contact_due_at = contact_due_at(current["stage"] or "prospect", current["tier"] or "general",
+                                               current["last_contact_at"], current["created_at"],
+                                               rhythm_days())
 
-    changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Client)]
-    if not changed:
-        return
-    with session.no_autoflush:
-        rhythms = rhythm_days(session)
-        for client in changed:
-            client.contact_due_at = contact_due_at(client.stage or "prospect", client.tier or "general",
-                                                   client.last_contact_at, client.created_at, rhythms)
+
+DUE_INPUTS = ("stage", "tier", "last_contact_at", "created_at")
+for _column in DUE_INPUTS:
+    sa.event.listen(getattr(Client, _column), "set", _keep_contact_due_current)

@@ -21,7 +21,7 @@ from crmweb.clients.models import Client, ClientLabel, Contact
 from crmweb.clients.search import reindex_client
 from crmweb.clients.sections import contact_version
 from crmweb.clients.settings import rhythm_days
-from crmweb.database import load_in
+from crmweb.database import chunks, load_in
 from crmweb.errors import Conflict, Invalid, NotAllowed
 from crmweb.extensions import db
 from crmweb.settings import set_setting
@@ -274,14 +274,13 @@ def save_archive_settings(actor: User, values: dict, now: datetime) -> None:
 
 
 def recompute_contact_due() -> None:
-    """After the rhythms changed: every client's next due date, a statement per stage and tier."""
-
-    start = sa.func.coalesce(Client.last_contact_at, Client.created_at)
-    for (stage, tier), days in rhythm_days().items():
-        if db.engine.dialect.name == "sqlite":
-            due = sa.func.strftime("%Y-%m-%d %H:%M:%f", start, f"+{int(days)} days")
-        else:
-            due = start + sa.text(f"interval '{int(days)} days'")
-        db.session.execute(sa.update(Client).where(Client.stage == stage, Client.tier == tier)
-                           .values(contact_due_at=due))
-    db.session.execute(sa.update(Client).where(Client.stage == "lost").values(contact_due_at=None))
+    """After the rhythms changed: the clients whose next due date moves, by the one rule."""
+    rhythms = rhythm_days()
+    columns = (Client.id, Client.stage, Client.tier, Client.last_contact_at, Client.created_at,
+               Client.contact_due_at)
+    moved = [{"id": row.id, "contact_due_at": due}
+             for row in db.session.execute(sa.select(*columns)).yield_per(5000)
+             if (due := rules.contact_due_at(row.stage, row.tier, row.last_contact_at, row.created_at,
+                                             rhythms)) != row.contact_due_at]
+    for chunk in chunks(moved, 5000):
+        db.session.execute(sa.update(Client), chunk)

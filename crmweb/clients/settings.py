@@ -2,10 +2,7 @@
 stay-in-touch rhythm of each stage and tier (DESIGN §3)."""
 from decimal import Decimal
 
-import sqlalchemy as sa
-
-from crmweb.extensions import db
-from crmweb.settings import Setting, declare
+from crmweb.settings import declare, get_setting
 
 RHYTHM_DEFAULT_DAYS = {"prospect": 7, "customer": 30}  # prospects weekly, customers monthly
 RHYTHM_TIERS = ("general", "important", "key")
@@ -25,10 +22,7 @@ declare({
 })
 
 
-def rhythm_days(session=None) -> dict[tuple[str, str], int]:
+def rhythm_days() -> dict[tuple[str, str], int]:
     """Days between contacts that each (stage, tier) asks for: ("customer", "key") → 30."""
-    session = session or db.session
-    stored = dict(session.execute(sa.select(Setting.key, Setting.value)
-                                  .where(Setting.key.startswith("rhythm."))).all())
-    return {(stage, tier): int(stored.get(rhythm_key(stage, tier), days))
-            for stage, days in RHYTHM_DEFAULT_DAYS.items() for tier in RHYTHM_TIERS}
+    return {(stage, tier): get_setting(rhythm_key(stage, tier))
+            for stage in RHYTHM_DEFAULT_DAYS for tier in RHYTHM_TIERS}
