@@ -53,10 +53,16 @@ def _link_url(token: str | None) -> str | None:
     return url_for("auth.set_password", token=token, _external=True) if token else None
 
 
-def _after_row_change(user: User, link: str | None = None):
+def _after_row_change(user: User, link: str | None = None, role_error: str | None = None):
+    """The user's row again (htmx) or the page; a refused role change says why beside the select."""
+    shown = {"role_error": (user.id, role_error)} if role_error else {}
+    status_code = 422 if role_error else 200
     if is_fragment_request():
         return render("admin/users.html", "admin/_user_row.html", user=user, form=NewUserForm(),
-                      users=_users(), pending=services.pending_request_for([user.id]), row_link=link)
+                      users=_users(), pending=services.pending_request_for([user.id]), row_link=link,
+                      status_code=status_code, **shown)
+    if role_error:
+        return _users_page(status_code=status_code, **shown)
     if link:
         return _users_page(link_user=user, link=link)
     return redirect(url_for("admin.users"))
@@ -99,7 +105,7 @@ def change_role(user_id):
     user = db.get_or_404(User, user_id)
     form = RoleForm()
     if not form.validate_on_submit():
-        raise Invalid(_("请选择有效的角色。"))
+        return _after_row_change(user, role_error=_("请选择有效的角色。"))
     if services.change_role(current_user, user, form.role.data, request_now()):
         flash(_("已将 %(username)s 的角色改为 %(role)s。", username=user.username,
                 role=ROLES[form.role.data]), "success")

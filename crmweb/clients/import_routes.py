@@ -7,7 +7,6 @@ from wtforms.fields.choices import SelectChoice
 from crmweb.auth.permissions import CLIENTS_IMPORT, CLIENTS_REASSIGN, require, role_can
 from crmweb.clients import bp, forms, importer, services
 from crmweb.clients.importing import CONFIDENTIAL_FIELDS, FIELD_LABELS, UnreadableFile
-from crmweb.errors import Invalid
 from crmweb.htmx import render
 from crmweb.timeutil import request_now
 
@@ -39,7 +38,8 @@ def import_upload():
         return render("clients/import.html", form=form, status_code=status)
     owner_id = form.owner_id.data if can_choose_owner() else current_user.id
     if owner_id not in {choice.value for choice in form.owner_id.choices}:
-        raise Invalid(_("请选择负责人。"))
+        form.owner_id.errors = list(form.owner_id.errors) or [_("请选择负责人。")]
+        return render("clients/import.html", form=form, status_code=422)
     upload = form.file.data
     # A file name is only shown back: printable characters, no NUL for the database to refuse.
     data = upload.read()

@@ -1,10 +1,11 @@
 """/clients: the list and its search, new clients (with 查重 as one types), bulk actions, exports
 and the archive settings."""
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from crmweb.auth.permissions import (
     ARCHIVE_READ_ANY,
@@ -31,36 +32,41 @@ from crmweb.timeutil import local_zone, request_now
 PAGE_SIZE = 20
 
 
-def _filters() -> search.SearchFilters:
+def _filters(args) -> search.SearchFilters:
     def choice(name, allowed):
-        value = request.args.get(name, "")
+        value = args.get(name, "")
         return value if value in allowed else ""
 
     sees_eligible = role_can(current_user.role, CLIENTS_APPROVE_VIP)
-    owner = request.args.get("owner")
-    if owner is None and not request.args.get("q") and not request.args.get("import") \
+    owner = args.get("owner")
+    if owner is None and not args.get("q") and not args.get("import") \
             and not role_can(current_user.role, CLIENTS_READ_ANY):
         owner = str(current_user.id)  # sales open the list on their own clients ("全部" shows every one)
     return search.SearchFilters(
-        query=request.args.get("q", "")[:100],
+        query=args.get("q", "")[:100],
         stage=choice("stage", rules.STAGES),
         tier=choice("tier", rules.TIERS),
         vip=choice("vip", [s for s in labels.VIP_STATUS if sees_eligible or s != "eligible"]),
         sees_eligible=sees_eligible,
         owner_id=whole_number(owner),
         unowned=owner == "none",
-        label_id=whole_number(request.args.get("label")),
-        overdue=request.args.get("overdue") == "1",
+        label_id=whole_number(args.get("label")),
+        overdue=args.get("overdue") == "1",
         sort=choice("sort", ("due",)),
-        client_ids=search.imported_client_ids(current_user.id, whole_number(request.args.get("import"))),
+        client_ids=search.imported_client_ids(current_user.id, whole_number(args.get("import"))),
     )
 
 
 @bp.route("/clients")
 @require(CLIENTS_VIEW)
 def index():
-    filters = _filters()
-    page = search.search_clients(filters, request.args.get("page"), PAGE_SIZE, request_now())
+    return _list_page(request.args)
+
+
+def _list_page(args, bulk_error: str | None = None):
+    """The list for these filters; with a bulk action's error beside its bar, 422."""
+    filters = _filters(args)
+    page = search.search_clients(filters, args.get("page"), PAGE_SIZE, request_now())
     reads_secrets = role_can(current_user.role, ARCHIVE_READ_ANY)
     full_rows = {client.id for client in page.items
                  if rules.sees_full_list_row(reads_secrets, current_user.id, client.owner_id)}
@@ -70,13 +76,14 @@ def index():
                       owners=services.assignable_owners(),
                       # The filter form is not part of the fragment: no labels needed for it.
                       all_labels=[] if is_fragment_request() else services.labels(),
-                      labels=labels, full_rows=full_rows, editable=editable, **_row_texts())
+                      labels=labels, full_rows=full_rows, editable=editable, bulk_error=bulk_error,
+                      status_code=422 if bulk_error else 200, **_row_texts())
     if is_fragment_request():
         # Bookmarkable address without the empty filters the form sends (an empty owner stays for
         # those whose list opens on their own clients: for them it means "everyone's").
         keeps_owner = not role_can(current_user.role, CLIENTS_READ_ANY)
         response.headers["HX-Push-Url"] = url_for(
-            "clients.index", **{k: v for k, v in request.args.items() if v or (k == "owner" and keeps_owner)})
+            "clients.index", **{k: v for k, v in args.items() if v or (k == "owner" and keeps_owner)})
     return response
 
 
@@ -136,7 +143,8 @@ def export(export_format):
 
     if export_format not in EXPORT_TYPES:
         abort(404)
-    clients, archives = search.clients_for_export(current_user, _filters(), export_format, request_now())
+    filters = _filters(request.args)
+    clients, archives = search.clients_for_export(current_user, filters, export_format, request_now())
     if export_format == "xlsx":
         body = exporting.to_xlsx(clients, archives)
     elif export_format == "csv":
@@ -156,16 +164,20 @@ def bulk():
     """One action for the clients ticked in a search result."""
     ids = [client_id for client_id in map(whole_number, request.form.getlist("client_id")) if client_id]
     action = request.form.get("action", "")
-    if not ids:
-        raise Invalid(_("请先勾选客户。"))
+    back = local_target(request.form.get("back"), url_for("clients.index"), prefix="/clients")
     value = request.form.get(action, "")
     if action == "set_owner":
         value = whole_number(value)
-    done, refused = services.bulk_update(current_user, ids, action, value, request_now())
+    try:
+        if not ids:
+            raise Invalid(_("请先勾选客户。"))
+        done, refused = services.bulk_update(current_user, ids, action, value, request_now())
+    except Invalid as problem:
+        return _list_page(MultiDict(parse_qsl(urlsplit(back).query)), bulk_error=str(problem))
     flash(_("已处理 %(done)s 个客户。", done=done) if not refused else
           _("已处理 %(done)s 个客户，%(refused)s 个客户您无权修改，未处理。", done=done, refused=refused),
           "success" if not refused else "warning")
-    return redirect(local_target(request.form.get("back"), url_for("clients.index"), prefix="/clients"))
+    return redirect(back)
 
 
 @bp.route("/clients/settings", methods=["GET", "POST"])

@@ -35,7 +35,7 @@ def merge(client_id):
     other_id = whole_number(request.form.get("other_id"))
     gone = access.get_client(other_id) if other_id else None
     if gone is None or not forms.MergeForm().validate_on_submit():
-        raise Invalid(_("请选择要合并进来的客户。"))
+        return page_with_errors(keep, merge_error=_("请选择要合并进来的客户。"))
     name = gone.name
     duplicates.merge_clients(current_user, keep, gone, request_now())
     flash(_("已把“%(name)s”合并到本客户：联系人、交流记录和事件都已移过来。", name=name), "success")
@@ -366,9 +366,13 @@ def reassign_owner(client_id):
     client = access.get_client(client_id)
     form = _owner_form(client)
     owner = db.session.get(User, form.owner_id.data) if form.validate_on_submit() else None
-    if owner is None:
-        raise Invalid(_("请选择负责人。"))
-    services.reassign_owner(current_user, client, owner, request_now())
+    try:
+        if owner is None:
+            raise Invalid(_("请选择负责人。"))
+        services.reassign_owner(current_user, client, owner, request_now())
+    except Invalid as problem:
+        form.owner_id.errors = [str(problem)]
+        return page_with_errors(client, owner_form=form)
     flash(_("负责人已改为 %(name)s。", name=owner.display_name), "success")
     return redirect(url_for("clients.detail", client_id=client.id))
 

@@ -107,6 +107,12 @@ def test_unknown_role_is_refused(app, client, login_as):
     target = login_as("sales", on=app.test_client())
     assert client.post(f"/admin/users/{target.id}/role", data={"role": "emperor"}).status_code == 422
     assert get_user(app, target.username).role == "sales"
+    # From the row (htmx): the row again, the reason beside its select.
+    row = client.post(f"/admin/users/{target.id}/role", data={"role": "emperor"},
+                      headers={"HX-Request": "true"})
+    assert row.status_code == 422
+    assert row.get_data(as_text=True).startswith(f'<tr id="user-{target.id}"')
+    assert 'class="error" role="alert">请选择有效的角色。' in row.get_data(as_text=True)
 
 
 def test_missing_user_is_a_404_not_a_500(client, login_as):

@@ -191,7 +191,9 @@ def test_reassigning_an_owner_is_a_managers_audited_act(app, client):
     assert load(app, Client, client_id).owner_id == other.id
     assert audit_actions(app, "client.owner_changed") == ["client.owner_changed"]
     admin = gen_user(app, "admin")
-    assert manager.post(f"/clients/{client_id}/owner", data={"owner_id": admin.id}).status_code == 422
+    refused = manager.post(f"/clients/{client_id}/owner", data={"owner_id": admin.id})
+    assert refused.status_code == 422
+    assert 'id="manage-owner_id-error"' in refused.get_data(as_text=True)  # beside the select
 
 
 def test_groups_and_tags(app, client):
@@ -305,7 +307,12 @@ def test_bulk_actions_stay_within_the_actors_permissions(app, client):
     manager.post("/clients/bulk", data={"client_id": [mine, theirs], "action": "set_owner",
                                         "set_owner": str(owner.id)})
     assert load(app, Client, theirs).owner_id == owner.id
-    assert manager.post("/clients/bulk", data={"action": "set_tier", "set_tier": "key"}).status_code == 422
+    nothing_ticked = manager.post("/clients/bulk", data={"action": "set_tier", "set_tier": "key",
+                                                         "back": "/clients?tier=general"})
+    assert nothing_ticked.status_code == 422
+    # The list it came from again, the reason beside the bulk bar.
+    assert 'id="bulk-error" role="alert">请先勾选客户。' in nothing_ticked.get_data(as_text=True)
+    assert 'id="bulk-form"' in nothing_ticked.get_data(as_text=True)
     response = manager.post("/clients/bulk", data={"client_id": [mine], "action": "drop_table"})
     assert response.status_code == 422
 

@@ -84,6 +84,9 @@ def test_a_manager_merges_two_archives_of_one_client(app, client):
     log_in(client, gen_user(app, "manager").username)
     page = client.get(f"/clients/{keep}").get_data(as_text=True)
     assert f'id="merge-{gone}"' in page
+    no_such = client.post(f"/clients/{keep}/merge", data={"other_id": "abc"})
+    assert no_such.status_code == 422
+    assert 'class="error" role="alert">请选择要合并进来的客户。' in no_such.get_data(as_text=True)
     assert client.post(f"/clients/{keep}/merge", data={"other_id": gone}).status_code == 302
     with app.app_context():
         merged = db.session.get(Client, keep)
