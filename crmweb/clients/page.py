@@ -7,6 +7,7 @@ from crmweb.auth.models import User
 from crmweb.auth.permissions import CLIENTS_MERGE, role_can
 from crmweb.clients import access, duplicates, rules, timeline
 from crmweb.clients.models import Client, ClientConfidential, Interaction
+from crmweb.clients.sections import Section
 
 
 @dataclass
@@ -41,3 +42,20 @@ def client_page(actor: User, client: Client, now: datetime) -> ClientPage:
         correctable={(timeline_kind(item), item.id) for item in entries
                      if not item.voided and timeline.can_correct(actor, item, now)},
         merge_candidates=duplicates.merge_candidates(client) if role_can(actor.role, CLIENTS_MERGE) else [])
+
+
+@dataclass
+class SectionView:
+    source: Client | ClientConfidential   # where the section's fields are read from
+    may_read: bool                        # the confidential sections
+    may_edit: bool
+
+
+def section_view(actor: User, client: Client, section: Section, now: datetime) -> SectionView:
+    """One section alone (its fragment, its edit form): the same rules as the page, the
+    confidential part read (and audited) once."""
+    access.require_archive(actor, client, now)
+    return SectionView(
+        source=access.read_confidential(actor, client, now) if section.confidential else client,
+        may_read=access.can_read_confidential(actor, client, now),
+        may_edit=access.can_edit(actor, client))

@@ -18,7 +18,7 @@ from crmweb.auth.permissions import (
 )
 from crmweb.clients import access, bp, duplicates, forms, labels, rules, services, timeline
 from crmweb.clients.models import Contact, Interaction, ServiceEvent
-from crmweb.clients.page import client_page
+from crmweb.clients.page import client_page, section_view
 from crmweb.clients.sections import SECTIONS, contact_version
 from crmweb.errors import Invalid, NotAllowed
 from crmweb.extensions import db
@@ -96,24 +96,18 @@ def _section_or_404(name):
     return section
 
 
-def _render_section(client, section, form=None, status_code=200, conflict=None):
-    now = request_now()
-    access.require_archive(current_user, client, now)
-    may_read = access.can_read_confidential(current_user, client, now)
-    source = client
-    if section.confidential:
-        source = access.read_confidential(current_user, client, now)
+def _render_section(client, section, form=None, status_code=200, conflict=None, view=None):
+    """One section of the client page: its fragment for htmx, else the whole page around it."""
+    view = view or section_view(current_user, client, section, request_now())
     # The version the form was opened on travels with it; after a conflict, the one now stored.
-    version = section.version(source) if form is None or conflict or request.method == "GET" \
+    version = section.version(view.source) if form is None or conflict or request.method == "GET" \
         else request.form.get("version", "")
     editing = dict(editing=section.name if form else None, section_form=form, version=version,
                    conflict=conflict)
-    context = dict(client=client, section=section, source=source, may_read=may_read,
-                   may_edit=access.can_edit(current_user, client), reason_form=forms.ReasonForm(),
-                   **editing)
     if not is_fragment_request():
         return render("clients/detail.html", status_code=status_code, **_detail_context(client, **editing))
-    return render("clients/detail.html", "clients/_section.html", status_code=status_code, **context)
+    return render("clients/detail.html", "clients/_section.html", status_code=status_code, client=client,
+                  section=section, reason_form=forms.ReasonForm(), **vars(view), **editing)
 
 
 @bp.route("/clients/<int:client_id>/sections/<name>")
@@ -129,8 +123,8 @@ def edit_section(client_id, name):
     client = access.get_client(client_id)
     section = _section_or_404(name)
     access.require_edit(current_user, client)
-    source = access.read_confidential(current_user, client, request_now()) if section.confidential else client
-    return _render_section(client, section, section.form(obj=source))
+    view = section_view(current_user, client, section, request_now())
+    return _render_section(client, section, section.form(obj=view.source), view=view)
 
 
 @bp.route("/clients/<int:client_id>/sections/<name>", methods=["POST"])
