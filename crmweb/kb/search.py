@@ -1,10 +1,10 @@
-"""The knowledge-base index and its BM25 ranking, in SQL that SQLite and PostgreSQL run alike.
+"""The knowledge-base index and its search, in SQL that SQLite and PostgreSQL run alike.
 
 Indexing an article writes one posting per term with its BM25 term-frequency part, the field
 weights already applied (title and tags weigh more than the body). A search turns the query into
-weighted terms (text.query_terms), reads each term's document frequency, and lets the database
-sum `part × weight × idf` per article. Scores are rounded before the final ordering so that both
-databases return the same top ten.
+weighted terms (text.query_terms), reads each term's document frequency, lets the database sum
+`part × weight × idf` per article for the best candidates, and orders those by the evidence of
+ranking.py. Scores are rounded so that both databases return the same top ten.
 """
 import math
 import re
@@ -16,15 +16,14 @@ from html import unescape
 import sqlalchemy as sa
 
 from crmweb.extensions import db
-from crmweb.kb import text
+from crmweb.kb import ranking, text
 from crmweb.kb.models import Article, FieldLengths, Posting, SynonymGroup, TermStats
 
 FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "category": 1.0, "body": 1.0}
 K1, B = 1.2, 0.75
-CANDIDATES = 50
-# Terms found in most articles (的, 是, 怎么) barely rank anything and cost the most to sum.
+CANDIDATES = 100
+# Terms found in nearly every article barely rank anything and cost the most to sum.
 MIN_IDF = 0.05
-MIN_CHAR_IDF = 3.0
 POSTINGS_PER_TERM = 400
 
 _TAG = re.compile(r"<[^>]+>")
@@ -126,48 +125,74 @@ class Hit:
     score: float
 
 
-def search(query: str, limit: int = 10) -> list[Hit]:
-    """The best published articles for a query, best first."""
-    weighted = text.query_terms(query, synonyms())
+@dataclass
+class Candidate:
+    article: Article
+    evidence: dict[str, float]  # ranking.EVIDENCE
+
+
+def candidates(query: str) -> list[Candidate]:
+    """The published articles that share something meaningful with a query, each with the
+    evidence ranking.score weighs: BM25 in SQL finds them, their text tells the rest."""
+    normalised = text.normalise(query)[:200]
+    alternatives = text.synonyms_in(normalised, synonyms())
+    weighted = text.query_terms(normalised, alternatives)
     if not weighted:
         return []
     documents = db.session.scalar(sa.select(sa.func.count()).select_from(FieldLengths)) or 0
     frequencies = dict(db.session.execute(
         sa.select(TermStats.term, TermStats.articles).where(TermStats.term.in_(list(weighted)),
                                                            TermStats.articles > 0)).all())
-    has_words = any(not term.startswith(text.CHAR) for term in weighted)
-    factors = {}
-    for term, frequency in frequencies.items():
-        idf = math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
-        # Beside words, a single character helps only when it is rare, and common ones are the
-        # longest lists to sum.
-        floor = MIN_CHAR_IDF if has_words and term.startswith(text.CHAR) else MIN_IDF
-        if idf >= floor:
-            factors[term] = weighted[term] * idf
+    idf = {term: math.log(1 + (documents - frequencies.get(term, 0) + 0.5) / (frequencies.get(term, 0) + 0.5))
+           for term in weighted}
+    meaningful = {term for term in weighted if term[2:] not in ranking.FUNCTION_CHARS}
+    factors = {term: weighted[term] * idf[term] for term in meaningful
+               if term in frequencies and idf[term] >= MIN_IDF}
     if not factors:
         return []
-    if has_words and all(term.startswith(text.CHAR) for term in factors):
-        return []  # shared single characters alone are noise once the query has words
+    scores = _bm25_scores(factors)
+    articles = db.session.scalars(sa.select(Article).where(Article.id.in_(list(scores)))).all()
+    own_terms = meaningful & set(text.terms(normalised))  # the query's own, not its synonyms'
+    asked = ranking.Query(
+        text=normalised, alternatives=alternatives,
+        # Its characters, and Latin words whole ("atm"), each with its rarity.
+        chars={term[2:]: idf[term] for term in own_terms
+               if term.startswith(text.CHAR) or text.is_latin_word(term)},
+        pairs={term[2:]: idf[term] for term in own_terms if term.startswith(text.BIGRAM)})
+    best = max(scores.values())
+    found = []
+    for article in articles:
+        fields = {field: text.normalise(value) for field, value in _field_texts(article).items()}
+        evidence = ranking.evidence(asked, fields["title"] + " " + fields["tags"], " ".join(fields.values()),
+                                    scores[article.id], best)
+        if evidence["coverage"] >= ranking.MIN_COVERAGE:
+            found.append(Candidate(article, evidence))
+    return found
+
+
+def _bm25_scores(factors: dict[str, float]) -> dict[int, float]:
+    """The best CANDIDATES articles by the BM25 sum of `factors` (term → query weight × idf)."""
     # Each term contributes its best-scoring postings only (impact order, one index range each):
     # a common word in thousands of articles costs no more than a rare one.
     per_term = [
-        sa.select(Posting.article_id.label("article_id"),
-                  (Posting.part * value).label("score"),
-                  sa.literal(0 if term.startswith(text.CHAR) else 1).label("strong"))
+        sa.select(Posting.article_id.label("article_id"), (Posting.part * value).label("score"))
         .where(Posting.term == term)
         .order_by(Posting.part.desc(), Posting.article_id.desc()).limit(POSTINGS_PER_TERM)
         for term, value in sorted(factors.items())]
     hits = sa.union_all(*[sa.select(q.subquery()) for q in per_term]).subquery()
     score = sa.func.sum(hits.c.score).label("score")
-    statement = sa.select(hits.c.article_id, score).group_by(hits.c.article_id)
-    if has_words:
-        statement = statement.having(sa.func.sum(hits.c.strong) > 0)
-    rows = db.session.execute(statement.order_by(score.desc(), hits.c.article_id)
-                              .limit(CANDIDATES)).all()
-    ranked = sorted(rows, key=lambda row: (-round(row.score, 6), row.article_id))[:limit]
-    articles = {a.id: a for a in db.session.scalars(
-        sa.select(Article).where(Article.id.in_([row.article_id for row in ranked])))}
-    return [Hit(articles[row.article_id], row.score) for row in ranked if row.article_id in articles]
+    rows = db.session.execute(sa.select(hits.c.article_id, score).group_by(hits.c.article_id)
+                              .order_by(score.desc(), hits.c.article_id).limit(CANDIDATES)).all()
+    # Rounded, so that both databases' sums (summed in different orders) rank alike.
+    return {row.article_id: round(row.score, 6) for row in rows}
+
+
+def search(query: str, limit: int = 10, weights: dict[str, float] = ranking.WEIGHTS) -> list[Hit]:
+    """The best published articles for a query, best first."""
+    scored = [(round(ranking.score(candidate.evidence, weights), 6), candidate.article)
+              for candidate in candidates(query)]
+    scored.sort(key=lambda item: (-item[0], item[1].id))
+    return [Hit(article, score) for score, article in scored[:limit]]
 
 
 def highlight_words(query: str) -> list[str]:

@@ -22,15 +22,6 @@ SYNONYM_WEIGHT = 0.8  # a synonym counts a little less than the word typed
 _CJK_OR_WORD = re.compile(r"[\u3400-\u9fff]+|[a-z0-9]+(?:[.\-][a-z0-9]+)*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
-# Words of after-sales service that jieba's general dictionary cuts apart; kept whole.
-DOMAIN_WORDS = [
-    "专票", "普票", "红字发票", "开票", "报修", "返修", "上门", "保修期", "延保", "以旧换新", "不制冷",
-    "不制热", "制冷差", "不脱水", "甩不干", "不排水", "漏水", "漏电", "跳闸", "异响", "结霜", "不启动",
-    "滤网", "滤芯", "运输螺栓", "遥控器", "扫地机", "扫地机器人", "油烟机", "热水器", "净水器", "会员卡",
-    "挂失", "补办", "积分", "回访", "话术", "开场白", "维护方案", "大客户", "通讯录", "农历",
-]
-
-
 @lru_cache(maxsize=1)
 def _converter():
     import opencc  # noqa: PLC0415 (its dictionaries take a while to load: warmed up in the background)
@@ -43,10 +34,7 @@ def _jieba():
     import jieba  # noqa: PLC0415 (its dictionary takes a while to load: warmed up in the background)
 
     jieba.setLogLevel(60)
-    # The cache file of a custom dictionary goes to the temp dir; jieba handles concurrent runs.
     jieba.initialize()
-    for word in DOMAIN_WORDS:
-        jieba.add_word(word, freq=2000)
     return jieba
 
 
@@ -71,9 +59,14 @@ def terms(text: str) -> Counter:
     return counts
 
 
-def query_terms(query: str, synonyms: dict[str, set[str]]) -> dict[str, float]:
-    """Each term of a query with its weight; synonyms of its words join at a lower weight."""
-    text = normalise(query)[:200]
+def synonyms_in(text: str, synonyms: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """(phrase, synonym) for each phrase of a normalised text that has synonyms."""
+    return [(phrase, alternative) for phrase, alternatives in synonyms.items() if phrase in text
+            for alternative in sorted(alternatives)]
+
+
+def query_terms(text: str, alternatives: list[tuple[str, str]]) -> dict[str, float]:
+    """Each term of a normalised query with its weight; its phrases' synonyms join at a lower weight."""
     weighted: dict[str, float] = {}
 
     def add(term: str, weight: float):
@@ -81,12 +74,14 @@ def query_terms(query: str, synonyms: dict[str, set[str]]) -> dict[str, float]:
 
     for term in terms(text):
         add(term, QUERY_WEIGHTS[term[:2]])
-    for phrase, alternatives in synonyms.items():
-        if phrase in text:
-            for alternative in alternatives:
-                for term in terms(alternative):
-                    add(term, QUERY_WEIGHTS[term[:2]] * SYNONYM_WEIGHT)
+    for _phrase, alternative in alternatives:
+        for term in terms(alternative):
+            add(term, QUERY_WEIGHTS[term[:2]] * SYNONYM_WEIGHT)
     return weighted
+
+
+def is_latin_word(term: str) -> bool:
+    return term.startswith(WORD) and not _CJK.match(term[2:])
 
 
 def parse_synonym_line(line: str) -> list[str]:

@@ -22,13 +22,13 @@ def test_latin_words_and_numbers_stay_whole():
 
 
 def test_query_weights_words_over_bigrams_over_characters():
-    weights = text.query_terms("报修", {})
+    weights = text.query_terms("报修", [])
     assert weights["w:报修"] > weights["b:报修"] > weights["c:报"]
 
 
 def test_synonyms_join_the_query_at_a_lower_weight():
     synonyms = text.synonym_map([["报修", "维修", "修理"]])
-    weights = text.query_terms("报修", synonyms)
+    weights = text.query_terms("报修", text.synonyms_in("报修", synonyms))
     assert 0 < weights["w:维修"] < weights["w:报修"]
     assert "w:修理" in weights
 
