@@ -1,4 +1,5 @@
-"""`flask kb import PATH`: articles as JSON lines (ref, title, body, category, tags)."""
+"""`flask kb import PATH`: articles as JSON lines (ref, title, body, category, tags);
+`flask kb reindex`: the whole search index written again."""
 from pathlib import Path
 
 import click
@@ -25,3 +26,9 @@ def import_command(path):
         click.echo(problem, err=True)
     click.echo(_("新建 %(created)s / 更新 %(updated)s / 跳过 %(skipped)s / 错误 %(errors)s", created=created,
                  updated=updated, skipped=skipped, errors=len(problems)))
+
+
+@kb_cli.command("reindex")
+def reindex_command():
+    """重建全部文章的搜索索引（升级改变了分词方式后运行一次）。"""
+    click.echo(_("已重建 %(count)s 篇文章的索引。", count=services.reindex_all()))

@@ -12,7 +12,7 @@ from markupsafe import escape
 from crmweb.auth.actors import CommandLineActor
 from crmweb.auth.audit import record_audit
 from crmweb.auth.permissions import KB_PUBLISH, KB_WRITE, role_can
-from crmweb.database import side_write
+from crmweb.database import chunks, side_write
 from crmweb.errors import Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
 from crmweb.kb import search, text
@@ -264,6 +264,19 @@ def import_articles(lines, now: datetime) -> tuple[int, int, int, list[str]]:
             commit_batch()
     commit_batch()
     return created, updated, skipped, problems
+
+
+def reindex_all() -> int:
+    """Every article indexed again, in batches: after an upgrade that changed how text is cut
+    into terms, so that the index and new queries agree. Returns how many articles."""
+    ids = db.session.scalars(sa.select(Article.id).order_by(Article.id)).all()
+    for batch in chunks(ids, IMPORT_BATCH):
+        gathered_counts: Counter = Counter()
+        for article in db.session.scalars(sa.select(Article).where(Article.id.in_(batch))):
+            search.index_article(article, gathered_counts)
+        search.count_terms(gathered_counts)
+        db.session.commit()
+    return len(ids)
 
 
 def strip_client_details(content: str, names: list[str]) -> str:
