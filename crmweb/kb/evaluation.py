@@ -28,7 +28,7 @@ def reciprocal_rank(ranked: list[str], relevant: list[str]) -> float:
 
 def gather(queries: list[dict]) -> dict[str, Found]:
     """Every query's candidates and their evidence, read once from the index (in an app context)."""
-    return {query["q"]: [(c.article.ref, c.article.id, c.evidence) for c in search.candidates(query["q"])]
+    return {query["q"]: [(c.ref, c.article_id, c.evidence) for c in search.candidates(query["q"])]
             for query in queries}
 
 

@@ -35,9 +35,11 @@ def plain_text(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(_TAG.sub(" ", html or ""))).strip()
 
 
-def _field_texts(article: Article) -> dict[str, str]:
-    return {"title": article.title, "tags": " ".join(article.tag_list) + " " + (article.synonyms or ""),
-            "category": article.category or "", "body": plain_text(article.body)}
+def _field_texts(article) -> dict[str, str]:
+    """An article's (or a row of its columns') text by field."""
+    tags = (article.tags or "").replace(",", " ") + " " + (article.synonyms or "")
+    return {"title": article.title, "tags": tags, "category": article.category or "",
+            "body": plain_text(article.body)}
 
 
 def _average_lengths() -> dict[str, float]:
@@ -127,7 +129,8 @@ class Hit:
 
 @dataclass
 class Candidate:
-    article: Article
+    article_id: int
+    ref: str | None
     evidence: dict[str, float]  # ranking.EVIDENCE
 
 
@@ -151,7 +154,6 @@ def candidates(query: str) -> list[Candidate]:
     if not factors:
         return []
     scores = _bm25_scores(factors)
-    articles = db.session.scalars(sa.select(Article).where(Article.id.in_(list(scores)))).all()
     own_terms = meaningful & set(text.terms(normalised))  # the query's own, not its synonyms'
     asked = ranking.Query(
         text=normalised, alternatives=alternatives,
@@ -161,38 +163,46 @@ def candidates(query: str) -> list[Candidate]:
         pairs={term[2:]: idf[term] for term in own_terms if term.startswith(text.BIGRAM)})
     best = max(scores.values())
     found = []
-    for article in articles:
-        fields = {field: text.normalise(value) for field, value in _field_texts(article).items()}
-        evidence = ranking.evidence(asked, fields["title"] + " " + fields["tags"], " ".join(fields.values()),
-                                    scores[article.id], best)
+    # Only the columns the evidence needs: a hundred whole articles would cost more than the search.
+    columns = (Article.id, Article.ref, Article.title, Article.tags, Article.synonyms, Article.category,
+               Article.body)
+    rows = db.session.execute(sa.select(*columns).where(Article.id.in_(list(scores))))
+    for row in rows:
+        fields = _field_texts(row)
+        headline = text.normalise(fields["title"] + " " + fields["tags"])
+        everything = headline + " " + text.normalise(fields["category"] + " " + fields["body"])
+        evidence = ranking.evidence(asked, headline, everything, scores[row.id], best)
         if evidence["coverage"] >= ranking.MIN_COVERAGE:
-            found.append(Candidate(article, evidence))
+            found.append(Candidate(row.id, row.ref, evidence))
     return found
 
 
 def _bm25_scores(factors: dict[str, float]) -> dict[int, float]:
     """The best CANDIDATES articles by the BM25 sum of `factors` (term → query weight × idf)."""
     # Each term contributes its best-scoring postings only (impact order, one index range each):
-    # a common word in thousands of articles costs no more than a rare one.
-    per_term = [
-        sa.select(Posting.article_id.label("article_id"), (Posting.part * value).label("score"))
-        .where(Posting.term == term)
-        .order_by(Posting.part.desc(), Posting.article_id.desc()).limit(POSTINGS_PER_TERM)
-        for term, value in sorted(factors.items())]
-    hits = sa.union_all(*[sa.select(q.subquery()) for q in per_term]).subquery()
-    score = sa.func.sum(hits.c.score).label("score")
-    rows = db.session.execute(sa.select(hits.c.article_id, score).group_by(hits.c.article_id)
-                              .order_by(score.desc(), hits.c.article_id).limit(CANDIDATES)).all()
+    # a common word in thousands of articles costs no more than a rare one. Written as text: the
+    # statement differs with every query, and building it as a SQLAlchemy construct cost more
+    # than running it.
+    per_term = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT article_id, part * :f{n} AS score FROM {Posting.__tablename__} "
+        f"WHERE term = :t{n} ORDER BY part DESC, article_id DESC LIMIT {POSTINGS_PER_TERM}) AS p{n}"
+        for n in range(len(factors)))
+    statement = sa.text(f"SELECT article_id, SUM(score) AS score FROM ({per_term}) AS hits "
+                        f"GROUP BY article_id ORDER BY score DESC, article_id LIMIT {CANDIDATES}")
+    parameters = {}
+    for n, (term, value) in enumerate(sorted(factors.items())):
+        parameters.update({f"t{n}": term, f"f{n}": value})
     # Rounded, so that both databases' sums (summed in different orders) rank alike.
-    return {row.article_id: round(row.score, 6) for row in rows}
+    return {row.article_id: round(row.score, 6) for row in db.session.execute(statement, parameters)}
 
 
 def search(query: str, limit: int = 10, weights: dict[str, float] = ranking.WEIGHTS) -> list[Hit]:
     """The best published articles for a query, best first."""
-    scored = [(round(ranking.score(candidate.evidence, weights), 6), candidate.article)
-              for candidate in candidates(query)]
-    scored.sort(key=lambda item: (-item[0], item[1].id))
-    return [Hit(article, score) for score, article in scored[:limit]]
+    scored = sorted(((round(ranking.score(candidate.evidence, weights), 6), candidate.article_id)
+                     for candidate in candidates(query)), key=lambda item: (-item[0], item[1]))[:limit]
+    articles = {article.id: article for article in db.session.scalars(
+        sa.select(Article).where(Article.id.in_([article_id for _, article_id in scored])))}
+    return [Hit(articles[article_id], score) for score, article_id in scored]
 
 
 def highlight_words(query: str) -> list[str]:
