@@ -121,7 +121,8 @@ def approval_refusal(tier: str, guide_assigned: bool) -> object | None:
     return None
 
 
-def pass_refusal(found: bool, voided: bool, used: bool, visit_day: date | None, today: date) -> PassRefusal | None:
+def pass_refusal(found: bool, voided: bool, used: bool, visit_day: date | None,
+                 today: date) -> PassRefusal | None:
     """Why a pass does not let its holder in today: no pass, no entry."""
     if not found:
         return PassRefusal.UNKNOWN
