@@ -1,6 +1,6 @@
 """The areas of the product, in menu order. A new area is its package (exposing `area`, see
 crmweb/area.py) and one line here."""
-from crmweb import admin, auth, clients, dashboard, health, kb
+from crmweb import admin, auth, bookings, clients, dashboard, health, kb
 
 AREAS = [
     health.area,
@@ -8,5 +8,6 @@ AREAS = [
     dashboard.area,
     clients.area,
     kb.area,
+    bookings.area,
     admin.area,
 ]

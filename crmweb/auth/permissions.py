@@ -44,28 +44,36 @@ KB_VIEW = "kb.view"                    # search and read published articles
 KB_WRITE = "kb.write"                  # write drafts, see the authors' report
 KB_PUBLISH = "kb.publish"              # publish, edit any article, archive
 KB_SYNONYMS = "kb.synonyms"
+BOOKINGS_VIEW = "bookings.view"        # the visits list, a visit, its passes and calendar
+BOOKINGS_CREATE = "bookings.create"    # book, change and cancel a visit
+BOOKINGS_APPROVE = "bookings.approve"  # approve visits, allow one on a non-working day
+BOOKINGS_APPROVE_IF_SET = "bookings.approve_if_set"  # approve when the setting lets supervisors
+RECEPTION_DESK = "reception.desk"      # today's visitors, check-in and out, walk-ins
+ROOMS_MANAGE = "rooms.manage"          # meeting rooms
 
+_BOOKERS = {BOOKINGS_VIEW, BOOKINGS_CREATE}
 _STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW}
 _ARCHIVE_KEEPERS = _STAFF | {CLIENTS_CREATE, CLIENTS_EDIT}
 _KB_EDITORS = {KB_WRITE, KB_PUBLISH}
 _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
     CLIENTS_READ_ANY, ARCHIVE_READ_ANY, CLIENTS_EDIT_ANY,
     CLIENTS_SET_TIER, CLIENTS_IMPORT, CLIENTS_APPROVE_VIP, CLIENTS_REASSIGN, CLIENTS_EXPORT, CLIENTS_MERGE,
-    ARCHIVE_GRANT, SETTINGS_BUSINESS, KB_SYNONYMS}
+    ARCHIVE_GRANT, SETTINGS_BUSINESS, KB_SYNONYMS, *_BOOKERS, BOOKINGS_APPROVE, RECEPTION_DESK}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "director": frozenset(_MANAGEMENT | {USERS_CONFIRM}),
     "manager": frozenset(_MANAGEMENT),
-    "supervisor": frozenset(_ARCHIVE_KEEPERS | _KB_EDITORS | {
-        CLIENTS_READ_ANY, CLIENTS_EDIT_ANY, CLIENTS_SET_TIER, CLIENTS_IMPORT}),
-    "specialist": frozenset(_ARCHIVE_KEEPERS | {CLIENTS_READ_ANY, CLIENTS_IMPORT, KB_WRITE}),
+    "supervisor": frozenset(_ARCHIVE_KEEPERS | _KB_EDITORS | _BOOKERS | {
+        CLIENTS_READ_ANY, CLIENTS_EDIT_ANY, CLIENTS_SET_TIER, CLIENTS_IMPORT, BOOKINGS_APPROVE_IF_SET}),
+    "specialist": frozenset(_ARCHIVE_KEEPERS | _BOOKERS | {CLIENTS_READ_ANY, CLIENTS_IMPORT, KB_WRITE}),
     # Sales keep their own clients; of other owners' clients they see name, tier and owner.
-    "sales": frozenset(_ARCHIVE_KEEPERS),
+    "sales": frozenset(_ARCHIVE_KEEPERS | _BOOKERS),
     "service": frozenset(_STAFF | {CLIENTS_READ_ANY, KB_WRITE}),
-    # Reception answers visitors from the knowledge base; of the archive it sees nothing.
-    "reception": frozenset({DASHBOARD_VIEW, KB_VIEW}),
+    # Reception receives visitors and answers them from the knowledge base; of the archive it
+    # sees a visitor's client name and tier, nothing more.
+    "reception": frozenset(_BOOKERS | {DASHBOARD_VIEW, KB_VIEW, RECEPTION_DESK}),
     # Separation of duties: the administrator runs the system, not the business.
-    "admin": frozenset({DASHBOARD_VIEW, ADMIN_USERS, ADMIN_AUDIT, KB_VIEW}),
+    "admin": frozenset({DASHBOARD_VIEW, ADMIN_USERS, ADMIN_AUDIT, KB_VIEW, ROOMS_MANAGE}),
 }
 
 PUBLIC = "public"

@@ -16,6 +16,17 @@
     var target = document.getElementById(link.dataset.opens);
     if (target) target.open = true;
   });
+  // The visit form's client picker: a choice fills the hidden client_id, and the form asks again
+  // which rules apply (its htmx trigger is "change").
+  document.addEventListener("click", function (event) {
+    var choice = event.target.closest("[data-client-id]");
+    if (!choice) return;
+    var form = choice.closest("form");
+    form.querySelector("#client_id").value = choice.dataset.clientId;
+    form.querySelector("#client_q").value = choice.dataset.clientName;
+    choice.closest("#client-choices").replaceChildren();
+    form.dispatchEvent(new Event("change", { bubbles: true }));
+  });
   function showError(message) {
     var flashes = document.getElementById("flashes");
     if (!flashes) return;
