@@ -39,8 +39,9 @@ def _load_user(user_id: str):
     if not token:
         return None
     config = current_app.config
+    polled = getattr(current_app.view_functions.get(request.endpoint), "passive", False)
     user = sessions.user_for_token(token, utcnow(), config["SESSION_IDLE_TIMEOUT"],
-                                   config["SESSION_ABSOLUTE_TIMEOUT"])
+                                   config["SESSION_ABSOLUTE_TIMEOUT"], active=not polled)
     if user is None or str(user.id) != user_id:
         session.pop("sid", None)
         session["expired"] = True

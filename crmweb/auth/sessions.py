@@ -31,9 +31,17 @@ def start_session(user: User, now: datetime, ip: str | None, user_agent: str | N
     return token
 
 
+def passive(view):
+    """Marks a view that pages call by themselves (polling for notices): it does not count as the
+    person's activity, so an open page left alone still ends its session on the idle timeout."""
+    view.passive = True
+    return view
+
+
 def user_for_token(token: str, now: datetime, idle_timeout: timedelta,
-                   absolute_timeout: timedelta) -> User | None:
-    """The active user of a live session, noting activity; None when it ended or expired."""
+                   absolute_timeout: timedelta, active: bool = True) -> User | None:
+    """The active user of a live session, noting activity (unless not `active`); None when it
+    ended or expired."""
     row = db.session.execute(
         sa.select(UserSession, User).join(User, User.id == UserSession.user_id)
         .where(UserSession.token_hash == _hash(token), UserSession.ended_at.is_(None))
@@ -47,7 +55,7 @@ def user_for_token(token: str, now: datetime, idle_timeout: timedelta,
                        idle_timeout, absolute_timeout):
         _end_where(UserSession.id == user_session.id, now, "expired")
         return None
-    if now - user_session.last_seen_at >= ACTIVITY_RESOLUTION:
+    if active and now - user_session.last_seen_at >= ACTIVITY_RESOLUTION:
         with side_write() as session:
             session.execute(sa.update(UserSession).where(UserSession.id == user_session.id)
                             .values(last_seen_at=now))

@@ -22,6 +22,7 @@ from crmweb.bookings.rules import VisitStatus
 from crmweb.bookings.settings import numbers
 from crmweb.clients import timeline
 from crmweb.clients.models import Client
+from crmweb.dashboard.notices import notify
 from crmweb.errors import Conflict, Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
 from crmweb.ids import MAX_ID
@@ -231,6 +232,9 @@ def check_in(actor: User, code: str, now: datetime) -> Visitor:
     booking = visitor.booking
     record_audit("reception.checked_in", target_type="booking", target_id=booking.id, actor=actor, now=now,
                  detail=visitor.name)
+    # The host is told on every page they have open (a path: services run outside requests too).
+    notify(booking.host_id, _("%(name)s（%(client)s）已到前台。", name=visitor.name,
+                              client=booking.client.name), f"/bookings/{booking.id}", now)
     if booking.recorded_at is None:
         booking.recorded_at = now
         # The visit on the client's timeline, through the archive's one way of recording a touch.

@@ -153,6 +153,14 @@ def test_activity_keeps_an_idle_session_alive(app, client, login_as):
     assert client.get("/").status_code == 200
 
 
+def test_a_page_polling_for_notices_does_not_keep_an_idle_session_alive(app, client, login_as):
+    login_as("service")
+    shift_back(app, UserSession, "last_seen_at", timedelta(minutes=20))
+    assert client.get("/notices").status_code == 200  # the page asks by itself: not activity
+    shift_back(app, UserSession, "last_seen_at", timedelta(minutes=15))
+    assert client.get("/").status_code == 302
+
+
 def test_next_parameter_never_leaves_the_site(app, client):
     user = gen_user(app, "sales")
     for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
