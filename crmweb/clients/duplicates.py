@@ -12,12 +12,10 @@ from crmweb.auth.permissions import CLIENTS_MERGE, role_can
 from crmweb.clients import rules
 from crmweb.clients.access import confidential_row
 from crmweb.clients.models import (
-    ArchiveAccessRequest,
     Client,
     ClientConfidential,
     Contact,
     Interaction,
-    ServiceEvent,
 )
 from crmweb.clients.search import reindex_client
 from crmweb.clients.timeline import refresh_vip_eligibility
@@ -86,8 +84,7 @@ def merge_clients(actor: User, keep: Client, gone: Client, now: datetime) -> Non
         raise NotAllowed(_("只有经理和总监可以合并客户。"))
     if keep.id == gone.id:
         raise Invalid(_("不能把客户合并到它自己。"))
-    for model in (Contact, Interaction, ServiceEvent, ArchiveAccessRequest):
-        db.session.execute(sa.update(model).where(model.client_id == gone.id).values(client_id=keep.id))
+    _move_rows(gone.id, keep.id)
     db.session.expire_all()  # what the session held of `gone`'s contacts has moved
     keep.labels = list(dict.fromkeys([*keep.labels, *gone.labels]))
     for column in Client.__table__.columns:
@@ -108,6 +105,23 @@ def merge_clients(actor: User, keep: Client, gone: Client, now: datetime) -> Non
     refresh_vip_eligibility(keep)
     reindex_client(keep)
     db.session.commit()
+
+
+# Keyed by the client itself: merged field by field above, or rebuilt (search keys, labels).
+_MERGED_OR_REBUILT = {"client_confidential", "client_label_links", "client_search_keys"}
+
+
+def _move_rows(gone_id: int, keep_id: int) -> None:
+    """Every row of any area that belongs to `gone` (contacts, timeline, grants, visits, and what
+    areas add later) now belongs to `keep`: found by its foreign key, so that no area's rows are
+    lost to the cascade when `gone` is deleted."""
+    for table in db.metadata.sorted_tables:
+        if table.name in _MERGED_OR_REBUILT:
+            continue
+        for key in table.foreign_keys:
+            if key.column.table.name == Client.__tablename__:
+                moved = sa.update(table).where(key.parent == gone_id).values({key.parent.name: keep_id})
+                db.session.execute(moved)
 
 
 # Who a client is stays as `keep` has it; the rest fills in from the other archive.

@@ -8,6 +8,7 @@ from icalendar import Calendar
 
 from crmweb.bookings.models import Booking, Visitor
 from crmweb.extensions import db
+from crmweb.timeutil import utcnow
 from tests.bookings.helpers import booked, form, make_room, working_day_after
 from tests.clients.helpers import make_client
 
@@ -180,3 +181,16 @@ def test_rooms_are_kept_by_the_administrator_and_by_the_command_line(app, client
     sales = app.test_client()
     login_as("sales", on=sales)
     assert sales.get("/admin/rooms").status_code == 403
+
+
+def test_merging_two_archives_of_a_client_keeps_its_visits(app, client, login_as):
+    from crmweb.clients import duplicates
+    from crmweb.clients.models import Client
+    manager = login_as("manager")
+    keep = make_client(app, manager, name="徐州华通机械有限公司")
+    gone = make_client(app, manager, name="徐州华通机械", duplicate=True)
+    booking_id = booked(client, form(gone, make_room(app), manager.id, working_day_after(app, 1)))
+    with app.app_context():
+        actor = db.session.get(type(manager), manager.id)
+        duplicates.merge_clients(actor, db.session.get(Client, keep), db.session.get(Client, gone), utcnow())
+        assert db.session.get(Booking, booking_id).client_id == keep
