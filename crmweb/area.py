@@ -5,7 +5,7 @@ menu, `flask seed-demo` and the "today" page loop over that list. A new area is 
 plus one line there.
 """
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import click
 from flask import Blueprint
@@ -30,3 +30,5 @@ class Area:
     today_cards: Callable | None = None
     # seed_demo(now) → a line saying what demo data it loaded (after the demo users exist).
     seed_demo: Callable | None = None
+    # The audit log's names for the area's actions: {"booking.approved": _l("批准参观"), …}.
+    audit_actions: dict = field(default_factory=dict)

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from crmweb import areas
 from crmweb.auth.models import AuditEvent, User
 from crmweb.auth.permissions import ROLES
 from crmweb.clients.forms import EventForm, InteractionForm
@@ -42,6 +43,11 @@ ACTIONS = {
     "kb.published": _l("发布知识库文章"), "kb.archived": _l("归档知识库文章"),
     "kb.draft": _l("知识库文章退回草稿"), "kb.synonyms_changed": _l("修改同义词"),
 }
+
+def action_labels() -> dict:
+    """Every action's name: these, and those each area declares (crmweb/area.py)."""
+    return {**ACTIONS, **{code: label for area in areas.AREAS for code, label in area.audit_actions.items()}}
+
 
 # Words that appear in details as `key=value`, and field names of the archive.
 _KEYS = {
@@ -124,6 +130,7 @@ def rows(events: list[AuditEvent]) -> list[Row]:
                                      .where(User.username.in_(usernames))).all())
     fields = _field_labels()
     result = []
+    labels = action_labels()
     for event in events:
         target, url = event.target_id or "", None
         number = int(event.target_id) if (event.target_id or "").isdigit() else None
@@ -136,7 +143,7 @@ def rows(events: list[AuditEvent]) -> list[Row]:
                 else event.target_id or ""
         elif event.target_type in ("clients", "import"):
             target = str(_l("客户档案（%(what)s）", what=event.target_id or ""))
-        result.append(Row(event, str(ACTIONS.get(event.action, event.action)), target, url,
+        result.append(Row(event, str(labels.get(event.action, event.action)), target, url,
                           readable_detail(event.detail, fields)))
     return result
 
@@ -160,4 +167,4 @@ def events(filters: dict):
 
 
 def action_choices() -> list[tuple[str, str]]:
-    return [("", str(_l("全部")))] + [(code, str(label)) for code, label in ACTIONS.items()]
+    return [("", str(_l("全部")))] + [(code, str(label)) for code, label in action_labels().items()]

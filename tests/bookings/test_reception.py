@@ -106,3 +106,21 @@ def test_the_host_is_told_on_every_page_when_visitors_arrive(app, client, login_
     assert desk.post(f"/notices/{notice_id}/read").status_code == 200
     assert "已到前台" in client.get("/notices").get_data(as_text=True)
     assert "已到前台" not in client.post(f"/notices/{notice_id}/read").get_data(as_text=True)
+
+
+def test_todays_visits_on_the_today_page_of_the_host_and_the_desk_and_named_in_the_audit_log(
+        app, client, login_as):
+    host = login_as("manager")
+    client_id = make_client(app, host, tier="key")
+    booking_id, _codes = book_today(app, host.id, client_id, make_room(app))
+    assert f'id="today-booking-{booking_id}"' in client.get("/").get_data(as_text=True)
+    desk = app.test_client()
+    login_as("reception", on=desk)
+    assert f'id="today-booking-{booking_id}"' in desk.get("/").get_data(as_text=True)
+    other = app.test_client()
+    login_as("sales", on=other)
+    assert 'id="today-visits"' not in other.get("/").get_data(as_text=True)  # not their visit
+    auditor = app.test_client()
+    login_as("admin", on=auditor)
+    log = auditor.get("/admin/audit").get_data(as_text=True)
+    assert 'title="booking.approved">批准参观、签发通行证</td>' in log  # the area's own name for it
