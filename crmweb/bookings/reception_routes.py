@@ -51,6 +51,18 @@ def check_in():
     return _desk(arrived=visitor)
 
 
+@bp.route("/reception/visitors/<int:visitor_id>/check-in", methods=["POST"])
+@require(RECEPTION_DESK)
+def check_in_by_name(visitor_id):
+    """Picking the name on today's list: the same check as the pass (no pass, no entry)."""
+    visitor = db.get_or_404(Visitor, visitor_id)
+    try:
+        arrived = services.check_in(current_user, visitor.pass_code or "", request_now())
+    except DomainError as refused:
+        return _desk(refusal=refused.message, status_code=refused.status_code)
+    return _desk(arrived=arrived)
+
+
 @bp.route("/reception/visitors/<int:visitor_id>/check-out", methods=["POST"])
 @require(RECEPTION_DESK)
 def check_out(visitor_id):

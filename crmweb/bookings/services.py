@@ -259,10 +259,14 @@ def check_out(actor: User, visitor: Visitor, now: datetime) -> None:
 
 
 def record_walk_in(actor: User, values: dict, now: datetime) -> WalkIn:
+    """Someone without a booking at the desk; the person they ask for is told at once."""
     walk_in = WalkIn(recorded_by_id=actor.id, arrived_at=now, **values)
     db.session.add(walk_in)
     db.session.flush()
     record_audit("reception.walk_in", target_type="walk_in", target_id=walk_in.id, actor=actor, now=now)
+    if walk_in.host_id:
+        notify(walk_in.host_id, _("%(name)s（%(company)s）未预约来访，在前台找您。", name=walk_in.name,
+                                  company=walk_in.company or "-"), "/reception", now)
     db.session.commit()
     return walk_in
 

@@ -16,6 +16,10 @@
     var target = document.getElementById(link.dataset.opens);
     if (target) target.open = true;
   });
+  // A print button (the desk's day sheet): the page's print styles leave out the forms.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
   // The visit form's client picker: a choice fills the hidden client_id, and the form asks again
   // which rules apply (its htmx trigger is "change").
   document.addEventListener("click", function (event) {

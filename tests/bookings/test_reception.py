@@ -59,13 +59,29 @@ def test_no_pass_no_entry(app, client, login_as):
     assert refused.status_code == 422 and "通行证不是今天的" in refused.get_data(as_text=True)
 
 
-def test_a_walk_in_is_recorded_with_the_person_asked_for(app, client, login_as):
+def test_picking_the_name_checks_in_by_the_same_rule_as_the_pass(app, client, login_as):
+    manager = login_as("manager")
+    client_id = make_client(app, manager, tier="key")
+    approved_id, _codes = book_today(app, manager.id, client_id, make_room(app))
+    waiting_id, _none = book_today(app, manager.id, client_id, make_room(app, "二号会议室"), approve=False)
+    desk = app.test_client()
+    login_as("reception", on=desk)
+    with app.app_context():
+        first, unapproved = (db.session.scalars(sa.select(Visitor.id).where(Visitor.booking_id == booking))
+                             .first() for booking in (approved_id, waiting_id))
+    assert desk.post(f"/reception/visitors/{first}/check-in").status_code == 200
+    refused = desk.post(f"/reception/visitors/{unapproved}/check-in")
+    assert refused.status_code == 422 and "没有这张通行证" in refused.get_data(as_text=True)
+
+
+def test_a_walk_in_is_recorded_and_the_person_asked_for_is_told(app, client, login_as):
     host = login_as("sales")
     desk = app.test_client()
     login_as("reception", on=desk)
     assert desk.post("/reception/walk-in", data={"name": "王先生", "company": "某某公司",
                                                  "host_id": str(host.id)}).status_code == 303
     assert "王先生" in desk.get("/reception").get_data(as_text=True)
+    assert "王先生（某某公司）未预约来访，在前台找您。" in client.get("/notices").get_data(as_text=True)
     assert desk.post("/reception/walk-in", data={"name": ""}).status_code == 422
 
 
