@@ -15,7 +15,8 @@ area = Area(
     menu=(("bookings.index", _l("参观接待")), ("bookings.reception", _l("前台")),
           ("bookings.rooms", _l("会议室"))),
     audit_actions={
-        "booking.created": _l("预约参观"), "booking.prepared": _l("保存接待准备"),
+        "booking.created": _l("预约参观"), "booking.changed": _l("修改参观"),
+        "booking.prepared": _l("保存接待准备"),
         "booking.approved": _l("批准参观、签发通行证"), "booking.cancelled": _l("取消参观"),
         "reception.checked_in": _l("前台签到"), "reception.checked_out": _l("访客离开"),
         "reception.refused": _l("前台拒绝入内"), "reception.walk_in": _l("登记未预约来访"),

@@ -30,7 +30,7 @@ def ics_response(bookings: list[Booking], filename: str, name: str | None = None
         event.add("dtstart", booking.starts_at)
         event.add("dtend", booking.ends_at)
         event.add("summary", _("%(client)s 来访（%(count)s 人）", client=booking.client.name,
-                               count=len(booking.visitors)))
+                               count=len(booking.expected)))
         event.add("location", booking.room.name)
         event.add("description", _("接待人：%(host)s；目的：%(purpose)s", host=booking.host.display_name,
                                    purpose=booking.purpose))

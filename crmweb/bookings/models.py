@@ -80,6 +80,11 @@ class Booking(db.Model):
                                                      cascade="all, delete-orphan")
 
     @property
+    def expected(self) -> list["Visitor"]:
+        """The visitors still coming: not those whose pass a change or a cancellation voided."""
+        return [visitor for visitor in self.visitors if visitor.voided_at is None]
+
+    @property
     def area_list(self) -> list[str]:
         return [area for area in (self.areas or "").split(",") if area]
 

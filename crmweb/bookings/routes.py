@@ -87,9 +87,39 @@ def new():
     return redirect(url_for("bookings.detail", booking_id=booking.id), code=303)
 
 
-def _form_page(form, client, status_code=200):
+def _form_page(form, client, status_code=200, booking=None):
     return render("bookings/new.html", form=form, client=client, client_labels=client_labels,
-                  guidance=_guidance(form), status_code=status_code)
+                  guidance=_guidance(form), booking=booking, status_code=status_code)
+
+
+@bp.route("/bookings/<int:booking_id>/edit", methods=["GET", "POST"])
+@require(BOOKINGS_CREATE)
+def edit(booking_id):
+    """Move a visit or change who comes: checked as a new one, approved again, old passes void."""
+    booking = services.get_booking(booking_id)
+    zone = local_zone()
+    form = _booking_form(data=None if request.method == "POST" else {
+        "client_id": booking.client_id, "room_id": booking.room_id, "host_id": booking.host_id,
+        "starts_at": booking.starts_at.astimezone(zone).replace(tzinfo=None),
+        "ends_at": booking.ends_at.astimezone(zone).replace(tzinfo=None),
+        "visitors": "\n".join(visitor.name for visitor in booking.expected), "purpose": booking.purpose,
+        "areas": booking.area_list, "holiday_allowed": booking.holiday_allowed})
+    form.client_id.data = booking.client_id  # the client of a visit stays the same
+    if not form.validate_on_submit():
+        return _form_page(form, booking.client, 422 if request.method == "POST" else 200, booking)
+    visit = _request_from(form)
+    found = services.refusals(visit, request_now())
+    for name, message in found.items():
+        form[name].errors = [*form[name].errors, str(message)]
+    if found:
+        return _form_page(form, booking.client, 422, booking)
+    try:
+        services.change(current_user, booking, visit, request_now())
+    except Conflict as taken:
+        form.room_id.errors = [taken.message]
+        return _form_page(form, booking.client, 409, services.get_booking(booking_id))
+    flash(_("已修改参观预约：须重新批准，原通行证已作废。"), "success")
+    return redirect(url_for("bookings.detail", booking_id=booking.id), code=303)
 
 
 @bp.route("/bookings/check", methods=["POST"])
@@ -141,7 +171,7 @@ def _detail_page(booking, prepare_form=None, status_code=200):
     prepare_form = prepare_form or PrepareForm(obj=booking)
     staff = people_choices(assignable_owners(), blank=True)
     prepare_form.guide_id.choices = prepare_form.senior_manager_id.choices = staff
-    given = rules.provisions(booking.tier, len(booking.visitors), booking.room.capacity, numbers())
+    given = rules.provisions(booking.tier, len(booking.expected), booking.room.capacity, numbers())
     return render("bookings/detail.html", booking=booking, labels=labels, client_labels=client_labels,
                   provisions=given,
                   prepare_form=prepare_form, may_approve=services.may_approve(current_user),

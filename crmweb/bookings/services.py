@@ -146,16 +146,46 @@ def book(actor: User, request: Request, now: datetime) -> Booking:
     return booking
 
 
+def change(actor: User, booking: Booking, request: Request, now: datetime) -> None:
+    """A visit moved or its people changed: checked as a new one, and approved again; the passes
+    already issued are void (an old pass at the desk says so)."""
+    _require_open(booking)
+    if refusals(request, now):
+        raise Invalid(_("参观预约不符合接待规定，请按提示修改。"))
+    if request.holiday_allowed and not booking.holiday_allowed and not may_approve(actor):
+        raise NotAllowed(_("只有经理可以特批非工作日的参观。"))
+    given = rules.provisions(booking.tier, len(request.visitors), request.room.capacity, numbers())
+    # Written in one flush below, where the room's guard answers: no query may flush half of it.
+    with db.session.no_autoflush:
+        booking.room_id = request.room.id
+        booking.starts_at, booking.ends_at = request.starts_at, request.ends_at
+        booking.purpose, booking.areas = request.purpose, ",".join(request.areas)
+        booking.host_id = request.host.id
+        booking.holiday_allowed, booking.informal, booking.souvenirs = \
+            request.holiday_allowed, given.informal, given.souvenirs
+        for visitor in booking.expected:
+            if visitor.pass_code:
+                visitor.voided_at = now
+            else:
+                booking.visitors.remove(visitor)
+        booking.visitors.extend(Visitor(name=name) for name in request.visitors)
+        booking.status, booking.approved_by_id, booking.approved_at = VisitStatus.REQUESTED, None, None
+    _flush_or_conflict(booking)
+    record_audit("booking.changed", target_type="booking", target_id=booking.id, actor=actor, now=now)
+    db.session.commit()
+
+
 def _flush_or_conflict(booking: Booking) -> None:
-    """Write, and if the database's guard refuses the room, say who holds it."""
+    """Write, and if the database's guard refuses the room, say who holds it (nothing is kept)."""
+    wanted = (booking.room_id, booking.starts_at, booking.ends_at, booking.id)  # a rollback forgets them
     try:
         db.session.flush()
     except sa.exc.IntegrityError as error:
         if ROOM_TAKEN not in str(error.orig):
             raise
         db.session.rollback()
-        taken = holder(booking.room or get_room(booking.room_id), booking.starts_at, booking.ends_at,
-                       except_id=booking.id)
+        room_id, starts_at, ends_at, booking_id = wanted
+        taken = holder(get_room(room_id), starts_at, ends_at, except_id=booking_id)
         raise room_taken(taken) if taken else Conflict(_("会议室刚被占用，请换个时间。")) from None
 
 
@@ -183,12 +213,12 @@ def approve(actor: User, booking: Booking, now: datetime) -> list[Visitor]:
         raise Invalid(str(refusal))
     booking.status = VisitStatus.APPROVED
     booking.approved_by_id, booking.approved_at = actor.id, now
-    for visitor in booking.visitors:
+    for visitor in booking.expected:
         visitor.pass_code = new_pass_code()
     record_audit("booking.approved", target_type="booking", target_id=booking.id, actor=actor, now=now,
-                 detail=f"passes={len(booking.visitors)}")
+                 detail=f"passes={len(booking.expected)}")
     db.session.commit()
-    return booking.visitors
+    return booking.expected
 
 
 def new_pass_code() -> str:
@@ -241,7 +271,7 @@ def check_in(actor: User, code: str, now: datetime) -> Visitor:
         timeline.record_interaction(actor, booking.client, {
             "kind": "reception", "channel": "visit", "occurred_at": now,
             "content": _("来访：%(visitors)s；接待人：%(host)s；参观：%(areas)s；目的：%(purpose)s",
-                         visitors="、".join(v.name for v in booking.visitors), host=booking.host.display_name,
+                         visitors="、".join(v.name for v in booking.expected), host=booking.host.display_name,
                          areas="、".join(str(AREA_LABELS.get(a, a)) for a in booking.area_list) or "-",
                          purpose=booking.purpose)}, now)
     db.session.commit()

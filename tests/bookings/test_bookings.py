@@ -194,3 +194,37 @@ def test_merging_two_archives_of_a_client_keeps_its_visits(app, client, login_as
         actor = db.session.get(type(manager), manager.id)
         duplicates.merge_clients(actor, db.session.get(Client, keep), db.session.get(Client, gone), utcnow())
         assert db.session.get(Booking, booking_id).client_id == keep
+
+
+def test_changing_a_visit_voids_its_passes_and_asks_for_approval_again(app, client, login_as):
+    manager = login_as("manager")
+    client_id = make_client(app, manager, tier="key")
+    room_id = make_room(app)
+    day = working_day_after(app, 2)
+    other = booked(client, form(client_id, room_id, manager.id, day, start="14:00", end="15:00"))
+    booking_id = booked(client, form(client_id, room_id, manager.id, day))
+    client.post(f"/bookings/{booking_id}/prepare", data={"guide_id": str(manager.id)})
+    assert client.post(f"/bookings/{booking_id}/approve").status_code == 303
+    with app.app_context():
+        old_codes = {v.pass_code for v in db.session.get(Booking, booking_id).visitors}
+    assert "张三\n李四</textarea>" in client.get(f"/bookings/{booking_id}/edit").get_data(as_text=True)
+    # Into the other visit's time: refused, and nothing of the change is kept.
+    taken = client.post(f"/bookings/{booking_id}/edit", data=form(client_id, room_id, manager.id, day,
+                                                                   start="14:30", end="15:30"))
+    assert taken.status_code == 409 and "14:00–15:00" in taken.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Booking, booking_id).status == "approved"
+    moved = client.post(f"/bookings/{booking_id}/edit", data=form(client_id, room_id, manager.id, day,
+                                                                   start="10:00", end="11:30",
+                                                                   visitors="张三\n王五"))
+    assert moved.status_code == 303
+    with app.app_context():
+        booking = db.session.get(Booking, booking_id)
+        assert booking.status == "requested" and booking.approved_at is None
+        assert [v.name for v in booking.expected] == ["张三", "王五"]
+        assert {v.pass_code for v in booking.visitors if v.voided_at} == old_codes
+    assert client.post(f"/bookings/{booking_id}/approve").status_code == 303
+    with app.app_context():
+        fresh = {v.pass_code for v in db.session.get(Booking, booking_id).expected}
+    assert len(fresh) == 2 and not fresh & old_codes
+    assert other  # the other visit still holds its time
