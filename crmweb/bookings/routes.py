@@ -97,6 +97,7 @@ def _form_page(form, client, status_code=200, booking=None):
 def edit(booking_id):
     """Move a visit or change who comes: checked as a new one, approved again, old passes void."""
     booking = services.get_booking(booking_id)
+    services.require_change(current_user, booking)
     zone = local_zone()
     form = _booking_form(data=None if request.method == "POST" else {
         "client_id": booking.client_id, "room_id": booking.room_id, "host_id": booking.host_id,
@@ -175,6 +176,7 @@ def _detail_page(booking, prepare_form=None, status_code=200):
     return render("bookings/detail.html", booking=booking, labels=labels, client_labels=client_labels,
                   provisions=given,
                   prepare_form=prepare_form, may_approve=services.may_approve(current_user),
+                  may_change=services.may_change(current_user, booking),
                   status_code=status_code)
 
 
@@ -200,7 +202,6 @@ def prepare(booking_id):
 @require(BOOKINGS_VIEW)
 def approve(booking_id):
     booking = services.get_booking(booking_id)
-    PrepareForm().validate_on_submit()  # the CSRF token only: refused by CSRFProtect before here
     passes = services.approve(current_user, booking, request_now())
     flash(_("已批准，签发通行证 %(count)s 张。", count=len(passes)), "success")
     return redirect(url_for("bookings.detail", booking_id=booking.id), code=303)

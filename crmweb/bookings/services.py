@@ -149,7 +149,7 @@ def book(actor: User, request: Request, now: datetime) -> Booking:
 def change(actor: User, booking: Booking, request: Request, now: datetime) -> None:
     """A visit moved or its people changed: checked as a new one, and approved again; the passes
     already issued are void (an old pass at the desk says so)."""
-    _require_open(booking)
+    require_change(actor, booking)
     if refusals(request, now):
         raise Invalid(_("参观预约不符合接待规定，请按提示修改。"))
     if request.holiday_allowed and not booking.holiday_allowed and not may_approve(actor):
@@ -191,7 +191,7 @@ def _flush_or_conflict(booking: Booking) -> None:
 
 def assign(actor: User, booking: Booking, guide: User | None, checklist: dict, now: datetime) -> None:
     """The guide who accompanies the visit, and for key clients the preparation checklist."""
-    _require_open(booking)
+    require_change(actor, booking)
     booking.guide_id = guide.id if guide else None
     if booking.tier == "key":
         for name in ("needs_analysed", "rehearsed", "meals_arranged"):
@@ -227,7 +227,7 @@ def new_pass_code() -> str:
 
 def cancel(actor: User, booking: Booking, now: datetime) -> None:
     """Cancelled, the visit frees its room and voids its passes."""
-    _require_open(booking)
+    require_change(actor, booking)
     booking.status = VisitStatus.CANCELLED
     booking.cancelled_at = now
     for visitor in booking.visitors:
@@ -235,6 +235,17 @@ def cancel(actor: User, booking: Booking, now: datetime) -> None:
             visitor.voided_at = now
     record_audit("booking.cancelled", target_type="booking", target_id=booking.id, actor=actor, now=now)
     db.session.commit()
+
+
+def may_change(actor: User, booking: Booking) -> bool:
+    """Who booked it, who hosts it, and who approves visits may prepare, change or cancel it."""
+    return actor.id in (booking.created_by_id, booking.host_id) or may_approve(actor)
+
+
+def require_change(actor: User, booking: Booking) -> None:
+    if not may_change(actor, booking):
+        raise NotAllowed(_("只有预约人、接待人和经理可以修改或取消这次参观。"))
+    _require_open(booking)
 
 
 def _require_open(booking: Booking) -> None:

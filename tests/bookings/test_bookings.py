@@ -228,3 +228,18 @@ def test_changing_a_visit_voids_its_passes_and_asks_for_approval_again(app, clie
         fresh = {v.pass_code for v in db.session.get(Booking, booking_id).expected}
     assert len(fresh) == 2 and not fresh & old_codes
     assert other  # the other visit still holds its time
+
+
+def test_only_who_booked_hosts_or_approves_may_change_or_cancel_a_visit(app, client, login_as):
+    sales = login_as("sales")
+    client_id = make_client(app, sales)
+    booking_id = booked(client, form(client_id, make_room(app), sales.id, working_day_after(app, 1)))
+    stranger = app.test_client()
+    login_as("specialist", on=stranger)
+    for method, url in (("get", f"/bookings/{booking_id}/edit"), ("post", f"/bookings/{booking_id}/cancel"),
+                        ("post", f"/bookings/{booking_id}/prepare")):
+        assert getattr(stranger, method)(url).status_code == 403, url
+    assert 'id="edit-booking"' not in stranger.get(f"/bookings/{booking_id}").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Booking, booking_id).status == "requested"
+    assert 'id="edit-booking"' in client.get(f"/bookings/{booking_id}").get_data(as_text=True)
