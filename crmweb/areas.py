@@ -1,6 +1,6 @@
 """The areas of the product, in menu order. A new area is its package (exposing `area`, see
 crmweb/area.py) and one line here."""
-from crmweb import admin, auth, bookings, clients, dashboard, health, kb
+from crmweb import admin, auth, bookings, clients, dashboard, health, kb, workdays
 
 AREAS = [
     health.area,
@@ -9,5 +9,6 @@ AREAS = [
     clients.area,
     kb.area,
     bookings.area,
+    workdays.area,
     admin.area,
 ]

@@ -19,9 +19,9 @@ def working_day_after(app, days: int):
     """The first working day at least `days` local days from today."""
     with app.app_context():
         day = utcnow().astimezone(local_zone()).date() + timedelta(days=days)
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
+        while not is_working_day(day):
+            day += timedelta(days=1)
+        return day
 
 
 def form(client_id, room_id, host_id, day, start="09:30", end="11:00", visitors="张三\n李四", **extra):
