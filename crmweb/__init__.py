@@ -18,6 +18,7 @@ from crmweb.errors import register_errorhandlers as register
 from crmweb.extensions import babel, csrf, db
 from crmweb.htmx import vary_on_htmx
 from crmweb.ids import IdConverter
+from crmweb.jobs.commands import cron_command, worker_command
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -105,3 +106,5 @@ def register_commands(app):
         for command in area.commands:
             app.cli.add_command(command)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(cron_command)

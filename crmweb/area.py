@@ -32,3 +32,5 @@ class Area:
     seed_demo: Callable | None = None
     # The audit log's names for the area's actions: {"booking.approved": _l("批准参观"), …}.
     audit_actions: dict = field(default_factory=dict)
+    # Periodic jobs for `flask cron`: (function, cron string in UTC), e.g. (sweep, "* * * * *").
+    periodic: tuple[tuple[Callable, str], ...] = ()

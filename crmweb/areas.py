@@ -1,6 +1,6 @@
 """The areas of the product, in menu order. A new area is its package (exposing `area`, see
 crmweb/area.py) and one line here."""
-from crmweb import admin, auth, bookings, clients, dashboard, health, kb, workdays
+from crmweb import admin, auth, bookings, clients, dashboard, health, kb, messages, workdays
 
 AREAS = [
     health.area,
@@ -10,5 +10,6 @@ AREAS = [
     kb.area,
     bookings.area,
     workdays.area,
+    messages.area,
     admin.area,
 ]

@@ -38,6 +38,7 @@ def load_config() -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "TZ_NAME": os.environ.get("TZ_NAME", "Asia/Shanghai"),
         "SMTP_URL": os.environ.get("SMTP_URL") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "crmweb@localhost"),
         "SMS_PROVIDER": os.environ.get("SMS_PROVIDER", "console"),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TZ_NAME", "Asia/Shanghai"),

@@ -1,0 +1,59 @@
+"""Messages: the outbox every SMS and email is first written to, and who opted out of what.
+
+The outbox is the truth: a message exists once (its idempotency key is unique), a worker may
+send it only after winning it (queued → sending, a conditional UPDATE), and what happened is kept
+on the row: sent with the provider's message id, delivered when the provider reports it, failed
+with the provider's reason, skipped with ours, unknown when a worker died mid-send.
+"""
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crmweb.database import allowed_values
+from crmweb.extensions import db
+from crmweb.timeutil import UTCDateTime
+
+
+class Channel(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    UNKNOWN = "unknown"   # a worker died while sending: a person checks, nothing is resent blindly
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox"
+    __table_args__ = (
+        *allowed_values("channel", Channel), *allowed_values("status", OutboxStatus),
+        sa.Index("ix_outbox_due", "status", "not_before"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What makes this message this one (rule + contact + day, send + contact …): never two rows.
+    idempotency_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id", ondelete="SET NULL"),
+                                                  index=True)
+    contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id", ondelete="SET NULL"))
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(200), default="")
+    body: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(10), default=OutboxStatus.QUEUED)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime())  # quiet hours, back-off
+    attempts: Mapped[int] = mapped_column(default=0)
+    provider_message_id: Mapped[str | None] = mapped_column(sa.String(100), index=True)
+    error: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,116 @@
+"""The outbox's use cases: write messages (once each), hand them to workers, deliver each once.
+
+Delivery is safe to repeat at every step: a message is sent only by the worker that wins it
+(queued → sending, one conditional UPDATE that one transaction at a time can make), and what the
+provider answered is written before anything else happens to the row. A worker that dies between
+winning and writing leaves the row in `sending`: `reconcile` marks it unknown for a person to
+check, never sends it again blindly.
+"""
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from crmweb import jobs
+from crmweb.database import chunks
+from crmweb.extensions import db
+from crmweb.integrations import Busy, Refused, provider_for
+from crmweb.messages.models import OutboxMessage, OutboxStatus
+from crmweb.timeutil import utcnow
+
+BATCH = 100                            # messages one job delivers
+STUCK_AFTER = timedelta(minutes=15)     # a claim older than this belongs to a worker that died
+BUSY_BACKOFF = timedelta(minutes=2)     # a provider's rate limit: try again after this, doubled
+
+
+def queue_messages(rows: Iterable[dict], now: datetime) -> list[int]:
+    """Messages into the outbox, in the caller's transaction: each a dict of the row's columns with
+    its `idempotency_key`; a key already there is left as it is. Returns the new rows' ids."""
+    rows = [{"status": OutboxStatus.QUEUED, "not_before": now, "attempts": 0, "subject": "",
+             "created_at": now, **row} for row in rows]
+    if not rows:
+        return []
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert  # noqa: PLC0415 (the dialect of the database in use only)
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # noqa: PLC0415 (the dialect of the database in use only)
+    table = OutboxMessage.__table__
+    statement = insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(table.c.id)
+    added = []
+    for chunk in chunks(rows, 500):
+        added += db.session.scalars(statement, chunk).all()
+    return added
+
+
+def hand_over(ids: list[int]) -> None:
+    """Ask workers to deliver these messages now (after the caller's commit)."""
+    for batch in chunks(ids, BATCH):
+        jobs.enqueue(deliver, *batch)
+
+
+def sweep() -> int:
+    """The periodic job: every message that is due and waiting goes to a worker; claims older than
+    a worker's life are reconciled. Two sweeps at once hand the same rows over twice, and each is
+    still sent once (the claim decides). Returns how many were handed over."""
+    now = utcnow()
+    reconcile(now)
+    due = db.session.scalars(sa.select(OutboxMessage.id).where(
+        OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.not_before <= now)
+        .order_by(OutboxMessage.id).limit(50_000)).all()
+    db.session.commit()
+    hand_over(list(due))
+    return len(due)
+
+
+def reconcile(now: datetime) -> int:
+    """Messages claimed by a worker that never wrote back: unknown whether they went out, so a
+    person checks (the provider's own records) instead of anyone sending them twice."""
+    stuck = db.session.execute(sa.update(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - STUCK_AFTER)
+        .values(status=OutboxStatus.UNKNOWN, error=_("发送中断，是否已发出不明：请核对服务商记录。")))
+    db.session.commit()
+    return stuck.rowcount or 0
+
+
+def claim(message_id: int, now: datetime) -> bool:
+    """queued → sending for this worker; False when another has it, it is done, or not yet due."""
+    won = db.session.execute(sa.update(OutboxMessage).where(
+        OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.QUEUED,
+        OutboxMessage.not_before <= now)
+        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1))
+    db.session.commit()
+    return won.rowcount == 1
+
+
+def deliver(*message_ids: int) -> int:
+    """The job: send each message this worker wins; returns how many it sent."""
+    sent = 0
+    for message_id in message_ids:
+        if not claim(message_id, utcnow()):
+            continue
+        message = db.session.get(OutboxMessage, message_id)
+        sent += _send(message)
+        db.session.commit()
+    return sent
+
+
+def _send(message: OutboxMessage) -> int:
+    now = utcnow()
+    try:
+        provider_id = provider_for(message.channel).send(message)
+    except Refused as refused:
+        message.status, message.error = OutboxStatus.FAILED, str(refused)[:500]
+        return 0
+    except Busy as busy:
+        # Nothing went out: waits its turn again, longer each time.
+        message.status, message.error = OutboxStatus.QUEUED, str(busy)[:500]
+        message.not_before = now + BUSY_BACKOFF * 2 ** min(message.attempts - 1, 6)
+        return 0
+    except Exception as error:  # noqa: BLE001 (whatever it was, the provider may have sent it)
+        message.status = OutboxStatus.UNKNOWN
+        message.error = _("发送时出错，是否已发出不明：%(error)s", error=type(error).__name__)[:500]
+        return 0
+    message.status, message.provider_message_id, message.sent_at = OutboxStatus.SENT, provider_id[:100], now
+    message.error = None
+    return 1

@@ -1,0 +1,57 @@
+"""The message outbox: every SMS and email a row first, once by its idempotency key
+
+Revision ID: 9a4f2e7c3b18
+Revises: 7e2b5c9d1f34
+Create Date: 2026-11-23 17:20:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = '9a4f2e7c3b18'
+down_revision = '7e2b5c9d1f34'
+branch_labels = None
+depends_on = None
+
+# The values as they stood when this revision was written (crmweb.messages.models).
+CHANNELS = ('sms', 'email')
+STATUSES = ('queued', 'sending', 'sent', 'delivered', 'failed', 'skipped', 'unknown')
+
+
+def upgrade():
+    op.create_table(
+        'outbox',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('idempotency_key', sa.String(length=200), nullable=False),
+        sa.Column('channel', sa.String(length=10), nullable=False),
+        sa.Column('client_id', sa.Integer(), nullable=True),
+        sa.Column('contact_id', sa.Integer(), nullable=True),
+        sa.Column('recipient', sa.String(length=254), nullable=False),
+        sa.Column('subject', sa.String(length=200), nullable=False),
+        sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('status', sa.String(length=10), nullable=False),
+        sa.Column('not_before', sa.DateTime(), nullable=False),
+        sa.Column('attempts', sa.Integer(), nullable=False),
+        sa.Column('provider_message_id', sa.String(length=100), nullable=True),
+        sa.Column('error', sa.String(length=500), nullable=True),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('claimed_at', sa.DateTime(), nullable=True),
+        sa.Column('sent_at', sa.DateTime(), nullable=True),
+        sa.Column('delivered_at', sa.DateTime(), nullable=True),
+        sa.CheckConstraint(sa.column('channel').in_(CHANNELS), name=op.f('ck_outbox_channel')),
+        sa.CheckConstraint(sa.column('status').in_(STATUSES), name=op.f('ck_outbox_status')),
+        sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_outbox_client_id_clients'),
+                                ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], name=op.f('fk_outbox_contact_id_contacts'),
+                                ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
+        sa.UniqueConstraint('idempotency_key', name=op.f('uq_outbox_idempotency_key')),
+    )
+    op.create_index('ix_outbox_due', 'outbox', ['status', 'not_before'])
+    op.create_index('ix_outbox_client_id', 'outbox', ['client_id'])
+    op.create_index('ix_outbox_provider_message_id', 'outbox', ['provider_message_id'])
+
+
+def downgrade():
+    op.drop_table('outbox')

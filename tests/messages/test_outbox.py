@@ -1,0 +1,124 @@
+"""The outbox: each message once by its key, sent once however often a job runs, through a real
+SMTP server; handed to real RQ workers; nothing lost while Redis is down."""
+import os
+import subprocess
+import sys
+import threading
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from crmweb import create_app
+from crmweb.extensions import db
+from crmweb.messages import outbox
+from crmweb.messages.models import OutboxMessage
+from crmweb.timeutil import utcnow
+from tests.conftest import app_config
+
+PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def emails(n, prefix="greeting"):
+    return [{"idempotency_key": f"{prefix}:{i}", "channel": "email", "recipient": f"client{i}@example.cn",
+             "subject": "节日问候", "body": f"尊敬的客户{i}：祝您节日快乐！"} for i in range(n)]
+
+
+def queued(app, rows) -> list[int]:
+    with app.app_context():
+        outbox.queue_messages(rows, utcnow())
+        db.session.commit()
+        return db.session.scalars(sa.select(OutboxMessage.id).order_by(OutboxMessage.id)).all()
+
+
+def statuses(app) -> list[str]:
+    with app.app_context():
+        return db.session.scalars(sa.select(OutboxMessage.status).order_by(OutboxMessage.id)).all()
+
+
+def test_a_message_is_written_once_by_its_key(app):
+    assert len(queued(app, emails(3))) == 3
+    with app.app_context():
+        assert len(outbox.queue_messages(emails(4), utcnow())) == 1  # three were there already
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 4
+
+
+def test_the_same_job_run_twice_sends_each_message_once(app, mailbox):
+    app.config["SMTP_URL"] = mailbox.url
+    ids = queued(app, emails(3))
+    with app.app_context():
+        assert outbox.deliver(*ids) == 3
+        assert outbox.deliver(*ids) == 0
+    assert mailbox.outbox_ids() == ids
+    assert mailbox.texts()[0].strip() == "尊敬的客户0：祝您节日快乐！"
+    assert statuses(app) == ["sent"] * 3
+
+
+def test_a_refusal_is_kept_with_its_reason_and_a_server_that_is_down_is_tried_again_later(app, mailbox):
+    app.config["SMTP_URL"] = "smtp://127.0.0.1:1"  # nothing listens: nothing was handed over
+    [message_id] = queued(app, emails(1))
+    with app.app_context():
+        outbox.deliver(message_id)
+        row = db.session.get(OutboxMessage, message_id)
+        assert row.status == "queued" and row.not_before > utcnow() and row.attempts == 1
+        row.not_before = utcnow()
+        db.session.commit()
+    app.config["SMTP_URL"] = mailbox.url
+    with app.app_context():
+        assert outbox.deliver(message_id) == 1
+    assert mailbox.outbox_ids() == [message_id]
+
+
+def test_a_worker_that_died_mid_send_leaves_the_message_for_a_person_not_for_a_second_send(app, mailbox):
+    app.config["SMTP_URL"] = mailbox.url
+    [message_id] = queued(app, emails(1))
+    with app.app_context():
+        assert outbox.claim(message_id, utcnow())  # and then the worker was killed, an hour ago
+        db.session.get(OutboxMessage, message_id).claimed_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+        outbox.sweep()
+        assert db.session.get(OutboxMessage, message_id).status == "unknown"
+        outbox.sweep()
+    assert mailbox.messages == []
+
+
+def _worker(database_url, redis_url, smtp_url):
+    """`flask worker --burst`: a real RQ worker in a process of its own."""
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMTP_URL": smtp_url}
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "crmweb:create_app", "worker", "--burst"],
+                          cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_two_sweeps_at_once_and_a_real_worker_send_each_message_once(app, database_url, redis_url, mailbox):
+    ids = queued(app, emails(120))
+    queueing = create_app(app_config(database_url, REDIS_URL=redis_url))
+
+    def sweep():
+        with queueing.app_context():
+            outbox.sweep()
+
+    sweeps = [threading.Thread(target=sweep) for _ in range(2)]
+    for sweep in sweeps:
+        sweep.start()
+    for sweep in sweeps:
+        sweep.join()
+    finished = _worker(database_url, redis_url, mailbox.url)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert mailbox.outbox_ids() == ids  # each once, none lost
+    assert statuses(app) == ["sent"] * len(ids)
+
+
+def test_with_redis_down_the_send_succeeds_and_the_messages_go_out_when_it_is_back(
+        app, database_url, redis_url, mailbox):
+    unreachable = create_app(app_config(database_url, REDIS_URL="redis://127.0.0.1:1/0"))
+    with unreachable.app_context():
+        outbox.queue_messages(emails(5), utcnow())
+        db.session.commit()
+        ids = db.session.scalars(sa.select(OutboxMessage.id)).all()
+        outbox.hand_over(ids)  # Redis is down: no error, the rows wait
+    assert statuses(app) == ["queued"] * 5
+    back = create_app(app_config(database_url, REDIS_URL=redis_url))
+    with back.app_context():
+        assert outbox.sweep() == 5
+    assert _worker(database_url, redis_url, mailbox.url).returncode == 0
+    assert mailbox.outbox_ids() == sorted(ids)
