@@ -40,6 +40,7 @@ def load_config() -> dict:
         "SMTP_URL": os.environ.get("SMTP_URL") or None,
         "MAIL_FROM": os.environ.get("MAIL_FROM", "crmweb@localhost"),
         "SMS_PROVIDER": os.environ.get("SMS_PROVIDER", "console"),
+        "SMS_SIGN_NAME": os.environ.get("SMS_SIGN_NAME", ""),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TZ_NAME", "Asia/Shanghai"),
         "LANGUAGES": {"zh_CN": "简体中文", "en": "English"},

@@ -50,6 +50,8 @@ BOOKINGS_APPROVE = "bookings.approve"  # approve visits, allow one on a non-work
 BOOKINGS_APPROVE_IF_SET = "bookings.approve_if_set"  # approve when the setting lets supervisors
 RECEPTION_DESK = "reception.desk"      # today's visitors, check-in and out, walk-ins
 ROOMS_MANAGE = "rooms.manage"          # meeting rooms
+MESSAGES_SEND = "messages.send"        # send a template to a selection, follow its progress
+MESSAGES_TEMPLATES = "messages.templates"  # write the SMS and email templates
 
 _BOOKERS = {BOOKINGS_VIEW, BOOKINGS_CREATE}
 _STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW}
@@ -58,14 +60,17 @@ _KB_EDITORS = {KB_WRITE, KB_PUBLISH}
 _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
     CLIENTS_READ_ANY, ARCHIVE_READ_ANY, CLIENTS_EDIT_ANY,
     CLIENTS_SET_TIER, CLIENTS_IMPORT, CLIENTS_APPROVE_VIP, CLIENTS_REASSIGN, CLIENTS_EXPORT, CLIENTS_MERGE,
-    ARCHIVE_GRANT, SETTINGS_BUSINESS, KB_SYNONYMS, *_BOOKERS, BOOKINGS_APPROVE, RECEPTION_DESK}
+    ARCHIVE_GRANT, SETTINGS_BUSINESS, KB_SYNONYMS, *_BOOKERS, BOOKINGS_APPROVE, RECEPTION_DESK,
+    MESSAGES_SEND, MESSAGES_TEMPLATES}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "director": frozenset(_MANAGEMENT | {USERS_CONFIRM}),
     "manager": frozenset(_MANAGEMENT),
     "supervisor": frozenset(_ARCHIVE_KEEPERS | _KB_EDITORS | _BOOKERS | {
-        CLIENTS_READ_ANY, CLIENTS_EDIT_ANY, CLIENTS_SET_TIER, CLIENTS_IMPORT, BOOKINGS_APPROVE_IF_SET}),
-    "specialist": frozenset(_ARCHIVE_KEEPERS | _BOOKERS | {CLIENTS_READ_ANY, CLIENTS_IMPORT, KB_WRITE}),
+        CLIENTS_READ_ANY, CLIENTS_EDIT_ANY, CLIENTS_SET_TIER, CLIENTS_IMPORT, BOOKINGS_APPROVE_IF_SET,
+        MESSAGES_SEND, MESSAGES_TEMPLATES}),
+    "specialist": frozenset(_ARCHIVE_KEEPERS | _BOOKERS | {CLIENTS_READ_ANY, CLIENTS_IMPORT, KB_WRITE,
+                                                           MESSAGES_SEND}),
     # Sales keep their own clients; of other owners' clients they see name, tier and owner.
     "sales": frozenset(_ARCHIVE_KEEPERS | _BOOKERS),
     "service": frozenset(_STAFF | {CLIENTS_READ_ANY, KB_WRITE}),

@@ -152,17 +152,21 @@ def search_clients(filters: SearchFilters, raw_page, page_size: int, now: dateti
 EXPORT_LIMIT = 100_000
 
 
+def matching_ids(filters: SearchFilters, now: datetime, limit: int = EXPORT_LIMIT) -> list[int]:
+    """The ids of every client the filters match (best matches first when text was typed), for
+    exports and messages to a selection."""
+    prefix = rules.search_prefix(filters.query)
+    if prefix:
+        return _ranked_matches(filters, prefix, now)[0][:limit]
+    return db.session.scalars(_filtered(sa.select(Client.id), filters, now)
+                              .order_by(Client.sort_key, Client.id).limit(limit)).all()
+
+
 def clients_for_export(actor: User, filters: SearchFilters, export_format: str, now: datetime):
     """All matching clients with contacts and confidential parts, the export audited."""
     if not role_can(actor.role, CLIENTS_EXPORT):
         raise NotAllowed(_("只有经理和总监可以导出客户档案。"))
-    prefix = rules.search_prefix(filters.query)
-    if prefix:
-        ids = _ranked_matches(filters, prefix, now)[0]
-    else:
-        ids = db.session.scalars(_filtered(sa.select(Client.id), filters, now)
-                                 .order_by(Client.sort_key, Client.id).limit(EXPORT_LIMIT)).all()
-    clients = _clients_in_order(ids)
+    clients = _clients_in_order(matching_ids(filters, now))
     archives = {row.client_id: row for row in load_in(
         ClientConfidential, ClientConfidential.client_id, [c.id for c in clients])}
     record_audit("archive.exported", target_type="clients", target_id=export_format,

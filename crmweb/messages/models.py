@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crmweb.database import allowed_values
 from crmweb.extensions import db
@@ -31,6 +31,60 @@ class OutboxStatus(StrEnum):
     UNKNOWN = "unknown"   # a worker died while sending: a person checks, nothing is resent blindly
 
 
+class SendStatus(StrEnum):
+    PREPARING = "preparing"   # written; its messages are being put in the outbox (a job)
+    SENDING = "sending"       # its messages are in the outbox
+    CANCELLED = "cancelled"
+
+
+class MessageTemplate(db.Model):
+    """A text with placeholders; for SMS also the provider's registered template and its parameter
+    names (Chinese providers send only pre-registered templates)."""
+
+    __tablename__ = "message_templates"
+    __table_args__ = (*allowed_values("channel", Channel),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(64))
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    subject: Mapped[str] = mapped_column(sa.String(200), default="")
+    body: Mapped[str] = mapped_column(sa.String(2000))
+    provider_template: Mapped[str] = mapped_column(sa.String(64), default="")
+    provider_params: Mapped[str] = mapped_column(sa.String(200), default="")  # name=placeholder, …
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MessageSend(db.Model):
+    """One send of a template to a selection of clients' contacts, now or at a time."""
+
+    __tablename__ = "message_sends"
+    __table_args__ = (*allowed_values("status", SendStatus),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(sa.ForeignKey("message_templates.id"))
+    selection: Mapped[str] = mapped_column(sa.Text)            # the filters, as JSON
+    description: Mapped[str] = mapped_column(sa.String(300))   # the filters, as people read them
+    status: Mapped[str] = mapped_column(sa.String(10), default=SendStatus.PREPARING)
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    template: Mapped[MessageTemplate] = relationship()
+
+
+class OptOut(db.Model):
+    """A contact who asked for no more messages on a channel: kept forever, respected by all."""
+
+    __tablename__ = "message_opt_outs"
+
+    contact_id: Mapped[int] = mapped_column(sa.ForeignKey("contacts.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    channel: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    source: Mapped[str] = mapped_column(sa.String(20))   # reply | link | staff
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class OutboxMessage(db.Model):
     __tablename__ = "outbox"
     __table_args__ = (
@@ -42,6 +96,8 @@ class OutboxMessage(db.Model):
     # What makes this message this one (rule + contact + day, send + contact …): never two rows.
     idempotency_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
     channel: Mapped[str] = mapped_column(sa.String(10))
+    send_id: Mapped[int | None] = mapped_column(sa.ForeignKey("message_sends.id", ondelete="SET NULL"),
+                                                index=True)
     client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id", ondelete="SET NULL"),
                                                   index=True)
     contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id", ondelete="SET NULL"))

@@ -4,7 +4,7 @@ Delivery is safe to repeat at every step: a message is sent only by the worker t
 (queued → sending, one conditional UPDATE that one transaction at a time can make), and what the
 provider answered is written before anything else happens to the row. A worker that dies between
 winning and writing leaves the row in `sending`: `reconcile` marks it unknown for a person to
-check, never sends it again blindly.
+check, never sends it again blindly. The sweep (jobs.py) hands over what waits.
 """
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from crmweb import jobs
-from crmweb.database import chunks
+from crmweb.database import chunks, uniform_rows
 from crmweb.extensions import db
 from crmweb.integrations import Busy, Refused, provider_for
 from crmweb.messages.models import OutboxMessage, OutboxStatus
@@ -36,6 +36,7 @@ def queue_messages(rows: Iterable[dict], now: datetime) -> list[int]:
     else:
         from sqlalchemy.dialects.sqlite import insert  # noqa: PLC0415 (the dialect of the database in use only)
     table = OutboxMessage.__table__
+    rows = uniform_rows(table, rows)  # one INSERT for many rows: the same columns in each
     statement = insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(table.c.id)
     added = []
     for chunk in chunks(rows, 500):
@@ -49,18 +50,11 @@ def hand_over(ids: list[int]) -> None:
         jobs.enqueue(deliver, *batch)
 
 
-def sweep() -> int:
-    """The periodic job: every message that is due and waiting goes to a worker; claims older than
-    a worker's life are reconciled. Two sweeps at once hand the same rows over twice, and each is
-    still sent once (the claim decides). Returns how many were handed over."""
-    now = utcnow()
-    reconcile(now)
-    due = db.session.scalars(sa.select(OutboxMessage.id).where(
+def due(now: datetime) -> list[int]:
+    """Messages waiting whose time has come, oldest first."""
+    return db.session.scalars(sa.select(OutboxMessage.id).where(
         OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.not_before <= now)
         .order_by(OutboxMessage.id).limit(50_000)).all()
-    db.session.commit()
-    hand_over(list(due))
-    return len(due)
 
 
 def reconcile(now: datetime) -> int:

@@ -1,0 +1,133 @@
+"""/messages: templates with a live preview, sends to a selection (who is reached and who is left
+out, before sending), their progress (a self-polling fragment) and per-recipient status."""
+import sqlalchemy as sa
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from crmweb.auth.permissions import CLIENTS_APPROVE_VIP, MESSAGES_SEND, MESSAGES_TEMPLATES, require, role_can
+from crmweb.clients import labels as client_labels
+from crmweb.clients.services import labels as all_labels
+from crmweb.extensions import db
+from crmweb.htmx import render
+from crmweb.messages import bp, labels, rules, sending, templates
+from crmweb.messages.forms import SendForm, TemplateForm
+from crmweb.messages.models import MessageSend, OutboxMessage
+from crmweb.timeutil import local_zone, request_now
+
+SHOWN_RECIPIENTS = 200
+
+
+@bp.route("/messages")
+@require(MESSAGES_SEND)
+def index():
+    sends = db.session.scalars(sa.select(MessageSend).order_by(MessageSend.id.desc()).limit(30)).all()
+    return render("messages/index.html", sends=sends, templates=templates.all_templates(),
+                  progress={send.id: sending.progress(send) for send in sends}, labels=labels)
+
+
+@bp.route("/messages/templates/new", methods=["GET", "POST"])
+@bp.route("/messages/templates/<int:template_id>", methods=["GET", "POST"])
+@require(MESSAGES_TEMPLATES)
+def template(template_id=None):
+    existing = templates.get_template(template_id) if template_id else None
+    form = TemplateForm(obj=existing)
+    if form.validate_on_submit():
+        saved = templates.save_template(current_user, existing, {
+            name: form[name].data for name in ("name", "channel", "subject", "body", "provider_template",
+                                               "provider_params")}, request_now())
+        flash(_("模板已保存。"), "success")
+        return redirect(url_for("messages.template", template_id=saved.id), code=303)
+    return render("messages/template.html", form=form, existing=existing, preview=_preview(form),
+                  labels=labels, status_code=422 if form.is_submitted() else 200)
+
+
+@bp.route("/messages/templates/preview", methods=["POST"])
+@require(MESSAGES_TEMPLATES)
+def template_preview():
+    """As the template is typed: how a real contact would read it, and what an SMS costs."""
+    return render("messages/_preview.html", "messages/_preview.html", preview=_preview(TemplateForm()))
+
+
+def _preview(form) -> dict:
+    channel = form.channel.data or "sms"
+    today = request_now().astimezone(local_zone()).date()
+    shown = templates.preview(channel, form.subject.data or "", form.body.data or "",
+                              templates.sample_contact(channel), today)
+    if channel == "sms":
+        shown["length"] = rules.sms_length(shown["body"], sending.signature())
+        shown["segments"] = rules.sms_segments(shown["body"], sending.signature())
+    return shown
+
+
+def _send_form() -> SendForm:
+    form = SendForm()
+    form.template_id.choices = [SelectChoice(t.id, f"{t.name}（{labels.CHANNELS[t.channel]}）")
+                                for t in templates.all_templates()]
+    form.tier.choices = client_labels.choices(client_labels.TIER, blank=True)
+    form.vip.choices = client_labels.choices({"vip": client_labels.VIP_STATUS["vip"]}, blank=True)
+    form.label_id.choices = [SelectChoice("", "—")] + [SelectChoice(label.id, label.name)
+                                                       for label in all_labels()]
+    return form
+
+
+def _selection(form) -> sending.Selection:
+    return sending.Selection(query=(form.q.data or "").strip(), tier=form.tier.data or "",
+                             vip=form.vip.data or "", label_id=form.label_id.data)
+
+
+def _scheduled(form):
+    return form.scheduled_at.data.replace(tzinfo=local_zone()) if form.scheduled_at.data else None
+
+
+@bp.route("/messages/send", methods=["GET", "POST"])
+@require(MESSAGES_SEND)
+def send():
+    form = _send_form()
+    if not form.validate_on_submit():
+        return render("messages/send.html", form=form, status_code=422 if form.is_submitted() else 200)
+    now = request_now()
+    scheduled = _scheduled(form)
+    if scheduled and scheduled < now:
+        form.scheduled_at.errors = [_("定时发送的时间已过去。")]
+        return render("messages/send.html", form=form, status_code=422)
+    chosen = templates.get_template(form.template_id.data)
+    created = sending.create_send(current_user, chosen, _selection(form), scheduled, now)
+    flash(_("已提交群发。"), "success")
+    return redirect(url_for("messages.send_detail", send_id=created.id), code=303)
+
+
+@bp.route("/messages/send/preview", methods=["POST"])
+@require(MESSAGES_SEND)
+def send_preview():
+    """Before sending: how many will receive it, who is left out and why, and when it goes."""
+    form = _send_form()
+    preview = None
+    if form.template_id.data and form.validate():
+        chosen = templates.get_template(form.template_id.data)
+        when = max(_scheduled(form) or request_now(), request_now())
+        sees_eligible = role_can(current_user.role, CLIENTS_APPROVE_VIP)
+        preview = sending.recipients(chosen, _selection(form), sees_eligible, when)
+    fragment = "messages/_send_preview.html"
+    return render(fragment, fragment, preview=preview, labels=labels)
+
+
+@bp.route("/messages/sends/<int:send_id>")
+@require(MESSAGES_SEND)
+def send_detail(send_id):
+    sent = db.get_or_404(MessageSend, send_id)
+    counts = sending.progress(sent)
+    rows = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.send_id == sent.id)
+                              .order_by(OutboxMessage.id).limit(SHOWN_RECIPIENTS)).all()
+    return render("messages/send_detail.html", "messages/_progress.html", send=sent, counts=counts,
+                  done=sending.is_done(sent, counts), rows=rows, labels=labels)
+
+
+@bp.route("/messages/sends/<int:send_id>/retry", methods=["POST"])
+@require(MESSAGES_SEND)
+def retry(send_id):
+    sent = db.get_or_404(MessageSend, send_id)
+    count = sending.retry_failed(current_user, sent, request_now())
+    flash(_("已重新发送 %(count)s 条失败的消息。", count=count), "success")
+    return redirect(url_for("messages.send_detail", send_id=sent.id), code=303)
