@@ -7,11 +7,15 @@ bp = Blueprint("messages", __name__)
 
 from crmweb.area import Area  # noqa: E402
 from crmweb.messages import routes  # noqa: E402,F401
+from crmweb.messages.commands import greetings_cli, messages_cli  # noqa: E402
+from crmweb.messages.greetings import run_today  # noqa: E402
 from crmweb.messages.jobs import sweep  # noqa: E402
 
 area = Area(
-    bp, menu=(("messages.index", _l("短信与邮件")),),
-    # Every minute, what waits goes out: also what waited while Redis was down.
-    periodic=((sweep, "* * * * *"),),
+    bp, menu=(("messages.index", _l("短信与邮件")),), commands=(greetings_cli, messages_cli),
+    # Every minute, what waits goes out (also what waited while Redis was down); just after
+    # midnight in Shanghai (16:05 UTC), the day's greetings.
+    periodic=((sweep, "* * * * *"), (run_today, "5 16 * * *")),
     audit_actions={"messages.send_created": _l("群发短信/邮件"), "messages.retried": _l("重发失败的消息"),
-                   "messages.template_saved": _l("保存消息模板")})
+                   "messages.template_saved": _l("保存消息模板"), "messages.test_sent": _l("发送测试消息"),
+                   "messages.greeting_saved": _l("保存问候规则")})

@@ -1,9 +1,20 @@
 """Shapes of input for messages (choices are set by the routes)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from crmweb.clients.labels import TIER
 from crmweb.forms import Form
 from crmweb.ids import coerce_id
 from crmweb.messages import rules
@@ -34,3 +45,32 @@ class SendForm(Form):
     label_id = SelectField(_l("分组或标签"), coerce=lambda v: int(v) if v else None, validate_choice=False)
     scheduled_at = DateTimeLocalField(_l("定时发送（留空立即发送）"), format="%Y-%m-%dT%H:%M",
                                       validators=[Optional()])
+
+
+class GreetingForm(Form):
+    name = StringField(_l("名称"), validators=[DataRequired(_l("请填写名称。")), Length(max=64)])
+    kind = SelectField(_l("什么日子"), choices=[SelectChoice("birthday", _l("联系人生日（公历或农历）")),
+                                               SelectChoice("festival", _l("节日")),
+                                               SelectChoice("date", _l("每年固定日期"))])
+    festival = SelectField(_l("节日"), choices=[SelectChoice(name, name) for name in rules.FESTIVALS])
+    month = IntegerField(_l("月"), validators=[
+        Optional(), NumberRange(min=1, max=12, message=_l("月为 1 到 12。"))])
+    day = IntegerField(_l("日"), validators=[
+        Optional(), NumberRange(min=1, max=31, message=_l("日为 1 到 31。"))])
+    tiers = SelectMultipleField(_l("客户等级（不选为全部）"),
+                                choices=[SelectChoice(code, label) for code, label in TIER.items()],
+                                option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+    vip_only = BooleanField(_l("只发给 VIP 客户"))
+    template_id = SelectField(_l("模板"), coerce=coerce_id)
+    days_before = IntegerField(_l("提前几天发"), default=0, validators=[
+        InputRequired(_l("请填写天数。")), NumberRange(min=0, max=30, message=_l("天数为 0 到 30。"))])
+    send_time = TimeField(_l("发送时间"), default=None, validators=[DataRequired(_l("请填写发送时间。"))])
+    active = BooleanField(_l("启用"), default=True)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # Beside the month, also when both were left empty (Optional stops a field's own checks).
+        if self.kind.data == "date" and not (self.month.data and self.day.data):
+            self.month.errors = [*self.month.errors, _l("固定日期须填写月和日。")]
+            return False
+        return valid

@@ -5,7 +5,7 @@ send it only after winning it (queued → sending, a conditional UPDATE), and wh
 on the row: sent with the provider's message id, delivered when the provider reports it, failed
 with the provider's reason, skipped with ours, unknown when a worker died mid-send.
 """
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -71,6 +71,39 @@ class MessageSend(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     template: Mapped[MessageTemplate] = relationship()
+
+
+class GreetingKind(StrEnum):
+    BIRTHDAY = "birthday"    # each contact's birthday, solar or lunar
+    FESTIVAL = "festival"    # 春节, 中秋 … (rules.FESTIVALS)
+    DATE = "date"            # a day of the company's choosing, every year (month and day)
+
+
+class GreetingRule(db.Model):
+    """A greeting that runs every day by itself: which clients, which day, which template, when."""
+
+    __tablename__ = "greeting_rules"
+    __table_args__ = (*allowed_values("kind", GreetingKind),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    festival: Mapped[str] = mapped_column(sa.String(10), default="")
+    month: Mapped[int | None]
+    day: Mapped[int | None]
+    tiers: Mapped[str] = mapped_column(sa.String(40), default="")   # comma-separated; empty: every tier
+    vip_only: Mapped[bool] = mapped_column(default=False)
+    template_id: Mapped[int] = mapped_column(sa.ForeignKey("message_templates.id"))
+    days_before: Mapped[int] = mapped_column(default=0)
+    send_time: Mapped[time] = mapped_column(sa.Time, default=time(9, 0))  # local time of day
+    active: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    template: Mapped[MessageTemplate] = relationship()
+
+    @property
+    def tier_list(self) -> list[str]:
+        return [tier for tier in self.tiers.split(",") if tier]
 
 
 class OptOut(db.Model):

@@ -11,8 +11,8 @@ from crmweb.clients import labels as client_labels
 from crmweb.clients.services import labels as all_labels
 from crmweb.extensions import db
 from crmweb.htmx import render
-from crmweb.messages import bp, labels, rules, sending, templates
-from crmweb.messages.forms import SendForm, TemplateForm
+from crmweb.messages import bp, greetings, labels, rules, sending, templates
+from crmweb.messages.forms import GreetingForm, SendForm, TemplateForm
 from crmweb.messages.models import MessageSend, OutboxMessage
 from crmweb.timeutil import local_zone, request_now
 
@@ -131,3 +131,25 @@ def retry(send_id):
     count = sending.retry_failed(current_user, sent, request_now())
     flash(_("已重新发送 %(count)s 条失败的消息。", count=count), "success")
     return redirect(url_for("messages.send_detail", send_id=sent.id), code=303)
+
+
+@bp.route("/messages/greetings", methods=["GET", "POST"])
+@bp.route("/messages/greetings/<int:rule_id>", methods=["GET", "POST"])
+@require(MESSAGES_TEMPLATES)
+def greeting_rules(rule_id=None):
+    """The greetings that run every day by themselves, and one of them edited."""
+    existing = greetings.get_rule(rule_id) if rule_id else None
+    form = GreetingForm(obj=existing, data=None if existing else {"tiers": []})
+    if existing and not form.is_submitted():
+        form.tiers.data = existing.tier_list
+    form.template_id.choices = [SelectChoice(t.id, f"{t.name}（{labels.CHANNELS[t.channel]}）")
+                                for t in templates.all_templates()]
+    if form.validate_on_submit():
+        values = {name: form[name].data for name in ("name", "kind", "festival", "month", "day", "vip_only",
+                                                     "template_id", "days_before", "send_time", "active")}
+        values["tiers"] = ",".join(form.tiers.data or [])
+        saved = greetings.save_rule(current_user, existing, values, request_now())
+        flash(_("问候规则已保存。"), "success")
+        return redirect(url_for("messages.greeting_rules", rule_id=saved.id), code=303)
+    return render("messages/greetings.html", form=form, existing=existing, rules=greetings.all_rules(),
+                  status_code=422 if form.is_submitted() else 200)

@@ -3,7 +3,7 @@ and why. No Flask, no database."""
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 # What a template may say in braces, and what fills it.
@@ -84,3 +84,26 @@ def exclusion(address: str | None, channel: str, opted_out: bool, sent_that_day:
     if sent_that_day >= daily_cap:
         return Exclusion.DAILY_CAP
     return None
+
+
+# --- festivals ---------------------------------------------------------------------------------
+
+# The festivals greetings are sent for: solar dates, lunar dates, and one solar term.
+SOLAR_FESTIVALS = {"元旦": (1, 1), "劳动节": (5, 1), "国庆": (10, 1)}
+LUNAR_FESTIVALS = {"春节": (1, 1), "元宵": (1, 15), "端午": (5, 5), "中秋": (8, 15)}
+FESTIVALS = ("元旦", "春节", "元宵", "清明", "劳动节", "端午", "中秋", "国庆")
+
+
+def festival_date(festival: str, year: int) -> date:
+    """The solar date of a festival in a year: 春节 2027 → 2027-02-06, 清明 2026 → 2026-04-05."""
+    if festival in SOLAR_FESTIVALS:
+        return date(year, *SOLAR_FESTIVALS[festival])
+    from lunar_python import Lunar  # noqa: PLC0415 (only when lunar dates are computed)
+
+    if festival in LUNAR_FESTIVALS:
+        solar = Lunar.fromYmd(year, *LUNAR_FESTIVALS[festival]).getSolar()
+    elif festival == "清明":  # a solar term: in the lunar year of the same number, in April
+        solar = Lunar.fromYmd(year, 1, 1).getJieQiTable()["清明"]
+    else:
+        raise ValueError(festival)
+    return date(solar.getYear(), solar.getMonth(), solar.getDay())

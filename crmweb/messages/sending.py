@@ -82,9 +82,15 @@ def recipients(template: MessageTemplate, selection: Selection, sees_eligible: b
     client_ids = matching_ids(selection.filters(sees_eligible), when, limit=MAX_CLIENTS)
     contacts = load_in(Contact, Contact.client_id, client_ids, selectinload(Contact.client))
     contacts.sort(key=lambda contact: (contact.client_id, not contact.is_key_person, contact.id))
+    return assess(contacts, template.channel, when)
+
+
+def assess(contacts: list[Contact], channel: str, when: datetime) -> Preview:
+    """Whom of these contacts a message on `channel` at `when` reaches, and why not the others:
+    opted out, no address, not a mobile, the day's cap; and when it can go (quiet hours)."""
     ids = [contact.id for contact in contacts]
     opted = {row for batch in chunks(ids) for row in db.session.scalars(
-        sa.select(OptOut.contact_id).where(OptOut.contact_id.in_(batch), OptOut.channel == template.channel))}
+        sa.select(OptOut.contact_id).where(OptOut.contact_id.in_(batch), OptOut.channel == channel))}
     local = rules.next_allowed(when.astimezone(local_zone()), quiet_hours())
     day_starts = local.replace(hour=0, minute=0, second=0, microsecond=0)
     that_day = (OutboxMessage.status.in_(_LIVE), OutboxMessage.not_before >= day_starts,
@@ -96,8 +102,8 @@ def recipients(template: MessageTemplate, selection: Selection, sees_eligible: b
             .where(OutboxMessage.contact_id.in_(batch), *that_day).group_by(OutboxMessage.contact_id)).all()))
     preview = Preview([], not_before=local if local > when.astimezone(local_zone()) else None)
     for contact in contacts:
-        address = contact.mobile if template.channel == "sms" else contact.email
-        why = rules.exclusion(address, template.channel, contact.greetings_opt_out or contact.id in opted,
+        address = contact.mobile if channel == "sms" else contact.email
+        why = rules.exclusion(address, channel, contact.greetings_opt_out or contact.id in opted,
                               already[contact.id], daily_cap())
         preview.recipients.append(Recipient(contact, address, why))
         if why:
@@ -140,7 +146,8 @@ def fan_out(send_id: int) -> None:
                          role_can(creator.role, CLIENTS_APPROVE_VIP), max(send.scheduled_at, now))
     not_before = (preview.not_before or max(send.scheduled_at, now))
     holiday = holiday_name(not_before.astimezone(local_zone()).date()) or ""
-    rows = [_row(send, template, recipient, not_before, holiday) for recipient in preview.recipients]
+    rows = [{**outbox_row(template, recipient, not_before, holiday), "send_id": send.id,
+             "idempotency_key": f"send:{send.id}:{recipient.contact.id}"} for recipient in preview.recipients]
     new_ids = outbox.queue_messages(rows, now)
     send.status = SendStatus.SENDING
     db.session.commit()
@@ -148,14 +155,14 @@ def fan_out(send_id: int) -> None:
         outbox.hand_over(new_ids)
 
 
-def _row(send: MessageSend, template: MessageTemplate, recipient: Recipient, not_before: datetime,
-         holiday: str) -> dict:
+def outbox_row(template: MessageTemplate, recipient: Recipient, not_before: datetime, holiday: str) -> dict:
+    """The message a recipient gets from a template (its placeholders filled), or the reason it
+    does not; the caller adds the idempotency key."""
     contact, client = recipient.contact, recipient.contact.client
     values = {"称呼": rules.salutation(contact.name, contact.position), "姓名": contact.name,
               "公司": client.name, "节日": holiday,
               "客户经理": client.owner.display_name if client.owner else ""}
-    row = {"idempotency_key": f"send:{send.id}:{contact.id}", "send_id": send.id,
-           "channel": template.channel, "client_id": client.id, "contact_id": contact.id,
+    row = {"channel": template.channel, "client_id": client.id, "contact_id": contact.id,
            "recipient": recipient.address or "", "subject": rules.render(template.subject, values)[:200],
            "body": rules.render(template.body, values), "not_before": not_before}
     if recipient.exclusion:

@@ -1,4 +1,4 @@
-"""Messages: templates, sends, opt-outs, and the outbox (every SMS and email a row first, once by
+"""Messages: templates, sends, greeting rules, opt-outs, and the outbox (every SMS and email a row first, once by
 its idempotency key)
 
 Revision ID: 9a4f2e7c3b18
@@ -19,6 +19,7 @@ depends_on = None
 CHANNELS = ('sms', 'email')
 STATUSES = ('queued', 'sending', 'sent', 'delivered', 'failed', 'skipped', 'unknown')
 SEND_STATUSES = ('preparing', 'sending', 'cancelled')
+GREETING_KINDS = ('birthday', 'festival', 'date')
 
 
 def upgrade():
@@ -54,6 +55,26 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_message_sends')),
     )
     op.create_index('ix_message_sends_scheduled_at', 'message_sends', ['scheduled_at'])
+    op.create_table(
+        'greeting_rules',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=64), nullable=False),
+        sa.Column('kind', sa.String(length=10), nullable=False),
+        sa.Column('festival', sa.String(length=10), nullable=False),
+        sa.Column('month', sa.Integer(), nullable=True),
+        sa.Column('day', sa.Integer(), nullable=True),
+        sa.Column('tiers', sa.String(length=40), nullable=False),
+        sa.Column('vip_only', sa.Boolean(), nullable=False),
+        sa.Column('template_id', sa.Integer(), nullable=False),
+        sa.Column('days_before', sa.Integer(), nullable=False),
+        sa.Column('send_time', sa.Time(), nullable=False),
+        sa.Column('active', sa.Boolean(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.CheckConstraint(sa.column('kind').in_(GREETING_KINDS), name=op.f('ck_greeting_rules_kind')),
+        sa.ForeignKeyConstraint(['template_id'], ['message_templates.id'],
+                                name=op.f('fk_greeting_rules_template_id_message_templates')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_greeting_rules')),
+    )
     op.create_table(
         'message_opt_outs',
         sa.Column('contact_id', sa.Integer(), nullable=False),
@@ -104,5 +125,6 @@ def upgrade():
 def downgrade():
     op.drop_table('outbox')
     op.drop_table('message_opt_outs')
+    op.drop_table('greeting_rules')
     op.drop_table('message_sends')
     op.drop_table('message_templates')

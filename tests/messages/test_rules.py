@@ -53,3 +53,14 @@ def test_quiet_hours_move_a_message_to_the_next_morning():
 ])
 def test_who_is_left_out_and_why(address, channel, opted_out, sent, expected):
     assert rules.exclusion(address, channel, opted_out, sent, daily_cap=1) == expected
+
+
+@pytest.mark.parametrize("festival, year, expected", [
+    ("元旦", 2026, "2026-01-01"), ("春节", 2026, "2026-02-17"), ("元宵", 2026, "2026-03-03"),
+    ("清明", 2026, "2026-04-05"), ("劳动节", 2026, "2026-05-01"), ("端午", 2026, "2026-06-19"),
+    ("中秋", 2026, "2026-09-25"), ("国庆", 2026, "2026-10-01"),
+    ("春节", 2027, "2027-02-06"), ("元宵", 2027, "2027-02-20"), ("清明", 2027, "2027-04-05"),
+    ("端午", 2027, "2027-06-09"), ("中秋", 2027, "2027-09-15"),
+])
+def test_festivals_fall_on_their_dates(festival, year, expected):
+    assert rules.festival_date(festival, year).isoformat() == expected

@@ -1,0 +1,59 @@
+"""`flask greetings run-due [--date D]` and `flask messages test (--sms MOBILE | --email ADDRESS)`."""
+import secrets
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+
+from crmweb.auth.actors import CommandLineActor
+from crmweb.auth.audit import record_audit
+from crmweb.clients.rules import InvalidPhone, normalise_phone
+from crmweb.extensions import db
+from crmweb.messages import greetings, outbox
+from crmweb.messages.labels import STATUS
+from crmweb.messages.models import OutboxMessage
+from crmweb.timeutil import local_zone, utcnow
+
+greetings_cli = AppGroup("greetings", help="节日和生日问候。")
+messages_cli = AppGroup("messages", help="短信与邮件。")
+
+
+@greetings_cli.command("run-due")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="运行哪一天的问候（默认今天，北京时间）。")
+def run_due_command(day):
+    """运行一天的问候规则（与每日定时任务相同；重复运行不会重复发送）。"""
+    now = utcnow()
+    chosen: date = day.date() if day else now.astimezone(local_zone()).date()
+    written = greetings.run_due(chosen, now)
+    click.echo(_("%(day)s：新写入问候 %(count)s 条。", day=chosen.isoformat(), count=written))
+
+
+@messages_cli.command("test")
+@click.option("--sms", "mobile", default=None, help="手机号。")
+@click.option("--email", "address", default=None, help="邮箱。")
+def test_command(mobile, address):
+    """经配置的服务商发一条测试消息，并显示服务商的回答。"""
+    if bool(mobile) == bool(address):
+        raise click.UsageError(_("请给出 --sms 手机号 或 --email 邮箱，二选一。"))
+    if mobile:
+        try:
+            recipient = normalise_phone(mobile)
+        except InvalidPhone:
+            raise click.UsageError(_("无法识别的手机号：%(mobile)s", mobile=mobile)) from None
+    else:
+        recipient = address.strip().lower()
+    now = utcnow()
+    [message_id] = outbox.queue_messages([{
+        "idempotency_key": f"test:{secrets.token_hex(8)}", "channel": "sms" if mobile else "email",
+        "recipient": recipient, "subject": _("客户关系维护系统测试邮件"),
+        "body": _("这是一条测试消息：收到说明发送配置正确。")}], now)
+    record_audit("messages.test_sent", target_type="outbox", target_id=message_id, actor=CommandLineActor(),
+                 now=now)
+    db.session.commit()
+    outbox.deliver(message_id)
+    message = db.session.get(OutboxMessage, message_id)
+    click.echo(f"{STATUS[message.status]}: {message.provider_message_id or message.error or ''}")
+    if message.status not in ("sent", "delivered"):
+        raise SystemExit(1)
