@@ -39,6 +39,8 @@ def load_config() -> dict:
         "TZ_NAME": os.environ.get("TZ_NAME", "Asia/Shanghai"),
         "SMTP_URL": os.environ.get("SMTP_URL") or None,
         "MAIL_FROM": os.environ.get("MAIL_FROM", "crmweb@localhost"),
+        # Where people reach the app: links in emails (unsubscribe) are made from it.
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
         "SMS_PROVIDER": os.environ.get("SMS_PROVIDER", "console"),
         "SMS_SIGN_NAME": os.environ.get("SMS_SIGN_NAME", ""),
         "BABEL_DEFAULT_LOCALE": "zh_CN",

@@ -18,4 +18,4 @@ area = Area(
     periodic=((sweep, "* * * * *"), (run_today, "5 16 * * *")),
     audit_actions={"messages.send_created": _l("群发短信/邮件"), "messages.retried": _l("重发失败的消息"),
                    "messages.template_saved": _l("保存消息模板"), "messages.test_sent": _l("发送测试消息"),
-                   "messages.greeting_saved": _l("保存问候规则")})
+                   "messages.greeting_saved": _l("保存问候规则"), "messages.opted_out": _l("联系人退订")})

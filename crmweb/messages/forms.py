@@ -74,3 +74,7 @@ class GreetingForm(Form):
             self.month.errors = [*self.month.errors, _l("固定日期须填写月和日。")]
             return False
         return valid
+
+
+class UnsubscribeForm(Form):
+    """Only the CSRF token: the link says who and which channel."""

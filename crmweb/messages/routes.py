@@ -1,18 +1,25 @@
 """/messages: templates with a live preview, sends to a selection (who is reached and who is left
 out, before sending), their progress (a self-polling fragment) and per-recipient status."""
 import sqlalchemy as sa
-from flask import flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from crmweb.auth.permissions import CLIENTS_APPROVE_VIP, MESSAGES_SEND, MESSAGES_TEMPLATES, require, role_can
+from crmweb.auth.permissions import (
+    CLIENTS_APPROVE_VIP,
+    MESSAGES_SEND,
+    MESSAGES_TEMPLATES,
+    public,
+    require,
+    role_can,
+)
 from crmweb.clients import labels as client_labels
 from crmweb.clients.services import labels as all_labels
 from crmweb.extensions import db
 from crmweb.htmx import render
-from crmweb.messages import bp, greetings, labels, rules, sending, templates
-from crmweb.messages.forms import GreetingForm, SendForm, TemplateForm
+from crmweb.messages import bp, greetings, labels, optout, rules, sending, templates
+from crmweb.messages.forms import GreetingForm, SendForm, TemplateForm, UnsubscribeForm
 from crmweb.messages.models import MessageSend, OutboxMessage
 from crmweb.timeutil import local_zone, request_now
 
@@ -153,3 +160,18 @@ def greeting_rules(rule_id=None):
         return redirect(url_for("messages.greeting_rules", rule_id=saved.id), code=303)
     return render("messages/greetings.html", form=form, existing=existing, rules=greetings.all_rules(),
                   status_code=422 if form.is_submitted() else 200)
+
+
+@bp.route("/messages/unsubscribe/<token>", methods=["GET", "POST"])
+@public
+def unsubscribe(token):
+    """The link in every email: a page that asks, then records it (a mail scanner that opens the
+    link changes nothing). A link nobody made is a 404 that says nothing about anyone."""
+    found = optout.read_token(token)
+    if found is None:
+        abort(404)
+    contact, channel = found
+    if request.method == "POST" and UnsubscribeForm().validate_on_submit():
+        optout.opt_out(contact, channel, "link", request_now())
+        return render("messages/unsubscribed.html", done=True, form=None)
+    return render("messages/unsubscribed.html", done=False, form=UnsubscribeForm())

@@ -19,7 +19,7 @@ from crmweb.clients.search import SearchFilters, matching_ids
 from crmweb.database import chunks, load_in
 from crmweb.errors import Conflict
 from crmweb.extensions import db
-from crmweb.messages import outbox, rules
+from crmweb.messages import optout, outbox, rules
 from crmweb.messages.labels import EXCLUSIONS
 from crmweb.messages.models import (
     MessageSend,
@@ -165,6 +165,8 @@ def outbox_row(template: MessageTemplate, recipient: Recipient, not_before: date
     row = {"channel": template.channel, "client_id": client.id, "contact_id": contact.id,
            "recipient": recipient.address or "", "subject": rules.render(template.subject, values)[:200],
            "body": rules.render(template.body, values), "not_before": not_before}
+    if template.channel == "email":  # every email says how to receive no more
+        row["body"] += optout.email_footer(contact.id)
     if recipient.exclusion:
         row.update(status=OutboxStatus.SKIPPED, error=str(EXCLUSIONS[recipient.exclusion]))
     return row
