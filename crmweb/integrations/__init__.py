@@ -18,10 +18,18 @@ class Busy(Exception):
 
 
 def provider_for(channel: str):
-    from crmweb.integrations import console, smtp  # noqa: PLC0415 (only the provider in use is needed)
+    from crmweb.integrations import aliyun, console, smtp, tencent  # noqa: PLC0415 (only the provider in use)
 
-    if channel == "email" and current_app.config["SMTP_URL"]:
-        return smtp.SmtpProvider(current_app.config["SMTP_URL"], current_app.config["MAIL_FROM"])
-    if channel == "sms" and current_app.config["SMS_PROVIDER"] != "console":
-        raise Refused(f"SMS provider {current_app.config['SMS_PROVIDER']} is not available yet")
+    config = current_app.config
+    if channel == "email" and config["SMTP_URL"]:
+        return smtp.SmtpProvider(config["SMTP_URL"], config["MAIL_FROM"])
+    if channel == "sms" and config["SMS_PROVIDER"] == "aliyun":
+        return aliyun.AliyunSms(config)
+    if channel == "sms" and config["SMS_PROVIDER"] == "tencent":
+        return tencent.TencentSms(config)
     return console.ConsoleProvider(channel)
+
+
+def national_mobile(e164: str) -> str:
+    """+8613812345678 → 13812345678: what mainland providers take."""
+    return e164[3:] if e164.startswith("+86") else e164

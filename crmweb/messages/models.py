@@ -137,6 +137,9 @@ class OutboxMessage(db.Model):
     recipient: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200), default="")
     body: Mapped[str] = mapped_column(sa.Text)
+    # For SMS providers that send only registered templates: its code and our values, as JSON.
+    provider_template: Mapped[str] = mapped_column(sa.String(64), default="")
+    params: Mapped[str] = mapped_column(sa.String(1000), default="")
     status: Mapped[str] = mapped_column(sa.String(10), default=OutboxStatus.QUEUED)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime())  # quiet hours, back-off
     attempts: Mapped[int] = mapped_column(default=0)

@@ -28,7 +28,7 @@ def queue_messages(rows: Iterable[dict], now: datetime) -> list[int]:
     """Messages into the outbox, in the caller's transaction: each a dict of the row's columns with
     its `idempotency_key`; a key already there is left as it is. Returns the new rows' ids."""
     rows = [{"status": OutboxStatus.QUEUED, "not_before": now, "attempts": 0, "subject": "",
-             "created_at": now, **row} for row in rows]
+             "provider_template": "", "params": "", "created_at": now, **row} for row in rows]
     if not rows:
         return []
     if db.engine.dialect.name == "postgresql":

@@ -36,6 +36,17 @@ def render(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text or "")
 
 
+def provider_params(mapping: str, values: dict[str, str]) -> dict[str, str]:
+    """"customer=称呼, company=公司" → {"customer": "王经理", "company": "华通"}: a registered
+    template's parameters, filled from our placeholders."""
+    params = {}
+    for pair in re.split(r"[,，]", mapping or ""):
+        name, _equals, placeholder = pair.partition("=")
+        if name.strip():
+            params[name.strip()] = values.get(placeholder.strip().strip("{}"), "")
+    return params
+
+
 def salutation(name: str, position: str | None) -> str:
     """How a contact is addressed: surname and title when the position gives one (王经理), else the
     full name."""

@@ -165,6 +165,10 @@ def outbox_row(template: MessageTemplate, recipient: Recipient, not_before: date
     row = {"channel": template.channel, "client_id": client.id, "contact_id": contact.id,
            "recipient": recipient.address or "", "subject": rules.render(template.subject, values)[:200],
            "body": rules.render(template.body, values), "not_before": not_before}
+    if template.provider_template:  # registered with the SMS provider: its code, our values
+        row["provider_template"] = template.provider_template
+        params = rules.provider_params(template.provider_params, values)
+        row["params"] = json.dumps(params, ensure_ascii=False)
     if template.channel == "email":  # every email says how to receive no more
         row["body"] += optout.email_footer(contact.id)
     if recipient.exclusion:

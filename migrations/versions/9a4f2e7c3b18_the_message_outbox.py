@@ -96,6 +96,8 @@ def upgrade():
         sa.Column('recipient', sa.String(length=254), nullable=False),
         sa.Column('subject', sa.String(length=200), nullable=False),
         sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('provider_template', sa.String(length=64), nullable=False),
+        sa.Column('params', sa.String(length=1000), nullable=False),
         sa.Column('status', sa.String(length=10), nullable=False),
         sa.Column('not_before', sa.DateTime(), nullable=False),
         sa.Column('attempts', sa.Integer(), nullable=False),
