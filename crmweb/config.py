@@ -50,6 +50,8 @@ def load_config() -> dict:
         "TENCENT_SECRET_KEY": os.environ.get("TENCENT_SECRET_KEY", ""),
         "TENCENT_SMS_SDK_APP_ID": os.environ.get("TENCENT_SMS_SDK_APP_ID", ""),
         "TENCENT_SMS_ENDPOINT": os.environ.get("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/"),
+        # The secret part of the receipt and reply addresses given to the SMS provider; empty: off.
+        "SMS_CALLBACK_TOKEN": os.environ.get("SMS_CALLBACK_TOKEN", ""),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TZ_NAME", "Asia/Shanghai"),
         "LANGUAGES": {"zh_CN": "简体中文", "en": "English"},

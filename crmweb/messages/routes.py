@@ -1,7 +1,9 @@
 """/messages: templates with a live preview, sends to a selection (who is reached and who is left
 out, before sending), their progress (a self-polling fragment) and per-recipient status."""
+import hmac
+
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -16,9 +18,9 @@ from crmweb.auth.permissions import (
 )
 from crmweb.clients import labels as client_labels
 from crmweb.clients.services import labels as all_labels
-from crmweb.extensions import db
+from crmweb.extensions import csrf, db
 from crmweb.htmx import render
-from crmweb.messages import bp, greetings, labels, optout, rules, sending, templates
+from crmweb.messages import bp, callbacks, greetings, labels, optout, rules, sending, templates
 from crmweb.messages.forms import GreetingForm, SendForm, TemplateForm, UnsubscribeForm
 from crmweb.messages.models import MessageSend, OutboxMessage
 from crmweb.timeutil import local_zone, request_now
@@ -175,3 +177,35 @@ def unsubscribe(token):
         optout.opt_out(contact, channel, "link", request_now())
         return render("messages/unsubscribed.html", done=True, form=None)
     return render("messages/unsubscribed.html", done=False, form=UnsubscribeForm())
+
+
+@bp.route("/messages/callbacks/<provider>/<kind>/<token>", methods=["POST"])
+@public
+@csrf.exempt  # called by the provider's servers; the secret in the address is the check
+def provider_callback(provider, kind, token):
+    """Delivery receipts and replies pushed by Aliyun or Tencent (JSON arrays)."""
+    expected = current_app.config["SMS_CALLBACK_TOKEN"]
+    if not expected or not hmac.compare_digest(token, expected) or (provider, kind) not in CALLBACKS:
+        abort(404)
+    items = request.get_json(silent=True)
+    if not isinstance(items, list):
+        abort(400)
+    now = request_now()
+    for item in items:
+        if isinstance(item, dict):
+            CALLBACKS[(provider, kind)](item, now)
+    return jsonify({"code": 0, "msg": "成功"} if provider == "aliyun" else {"result": 0, "errmsg": "OK"})
+
+
+CALLBACKS = {
+    ("aliyun", "receipt"): lambda item, now: callbacks.receipt(
+        item.get("biz_id", ""), item.get("out_id"), bool(item.get("success")),
+        f"{item.get('err_code', '')} {item.get('err_msg', '')}", now),
+    ("aliyun", "reply"): lambda item, now: callbacks.reply(str(item.get("phone_number", "")),
+                                                           str(item.get("content", "")), now),
+    ("tencent", "receipt"): lambda item, now: callbacks.receipt(
+        item.get("sid", ""), None, item.get("report_status") == "SUCCESS",
+        f"{item.get('errmsg', '')} {item.get('description', '')}", now),
+    ("tencent", "reply"): lambda item, now: callbacks.reply(str(item.get("mobile", "")),
+                                                            str(item.get("text", "")), now),
+}

@@ -5,7 +5,9 @@ from crmweb.auth.permissions import PUBLIC, ROLES, declared_permission
 from tests.conftest import gen_user, log_in
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.set_language", "auth.set_password", "health.healthz",
-                    "messages.unsubscribe"}  # a signed link in every email: no login by design
+                    # a signed link in every email, and the SMS providers' receipts and replies (a
+                    # secret address): no login by design
+                    "messages.unsubscribe", "messages.provider_callback"}
 
 
 def test_every_endpoint_declares_a_permission(app):
