@@ -50,6 +50,8 @@ def load_config() -> dict:
         "TENCENT_SECRET_KEY": os.environ.get("TENCENT_SECRET_KEY", ""),
         "TENCENT_SMS_SDK_APP_ID": os.environ.get("TENCENT_SMS_SDK_APP_ID", ""),
         "TENCENT_SMS_ENDPOINT": os.environ.get("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/"),
+        # A message a worker claimed this long ago without writing back belongs to a worker that died.
+        "OUTBOX_STUCK_SECONDS": int(os.environ.get("OUTBOX_STUCK_SECONDS", 15 * 60)),
         # The secret part of the receipt and reply addresses given to the SMS provider; empty: off.
         "SMS_CALLBACK_TOKEN": os.environ.get("SMS_CALLBACK_TOKEN", ""),
         "BABEL_DEFAULT_LOCALE": "zh_CN",

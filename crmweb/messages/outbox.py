@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from crmweb import jobs
@@ -20,7 +21,6 @@ from crmweb.messages.models import OutboxMessage, OutboxStatus
 from crmweb.timeutil import utcnow
 
 BATCH = 100                            # messages one job delivers
-STUCK_AFTER = timedelta(minutes=15)     # a claim older than this belongs to a worker that died
 BUSY_BACKOFF = timedelta(minutes=2)     # a provider's rate limit: try again after this, doubled
 
 
@@ -58,13 +58,28 @@ def due(now: datetime) -> list[int]:
 
 
 def reconcile(now: datetime) -> int:
-    """Messages claimed by a worker that never wrote back: unknown whether they went out, so a
-    person checks (the provider's own records) instead of anyone sending them twice."""
-    stuck = db.session.execute(sa.update(OutboxMessage).where(
-        OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - STUCK_AFTER)
-        .values(status=OutboxStatus.UNKNOWN, error=_("发送中断，是否已发出不明：请核对服务商记录。")))
+    """Messages claimed by a worker that never wrote back. Where the provider can be asked (by our
+    id), it says: sent, or never arrived (then it waits its turn again, safely); otherwise whether
+    it went out is unknown and a person checks, rather than anyone sending it twice."""
+    stuck_after = timedelta(seconds=current_app.config["OUTBOX_STUCK_SECONDS"])
+    stuck = db.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - stuck_after)).all()
+    for message in stuck:
+        provider = provider_for(message.channel)
+        # The provider's id when it has the message, None when it never arrived, False: cannot say.
+        try:
+            found = provider.lookup(message) if hasattr(provider, "lookup") else False
+        except Exception:  # noqa: BLE001 (the provider could not say: a person checks)
+            found = False
+        if found:
+            message.status, message.provider_message_id, message.sent_at = OutboxStatus.SENT, found, now
+        elif found is None:
+            message.status, message.not_before = OutboxStatus.QUEUED, now
+        else:
+            message.status = OutboxStatus.UNKNOWN
+            message.error = _("发送中断，是否已发出不明：请核对服务商记录。")
     db.session.commit()
-    return stuck.rowcount or 0
+    return len(stuck)
 
 
 def claim(message_id: int, now: datetime) -> bool:

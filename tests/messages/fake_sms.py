@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 import urllib.parse
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -58,8 +59,11 @@ class FakeSms(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    delay = 0.0  # seconds each answer takes, as a real provider's do
+
     def do_POST(self):  # noqa: N802 (http.server's name)
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        time.sleep(self.delay)
         if self.headers["Content-Type"].startswith("application/x-www-form-urlencoded"):
             return self._aliyun(dict(urllib.parse.parse_qsl(body.decode())))
         return self._tencent(body)
@@ -68,6 +72,15 @@ class FakeSms(BaseHTTPRequestHandler):
         if params.get("Signature") != _aliyun_expected(params):
             return self._answer(
                 {"Code": "SignatureDoesNotMatch", "Message": "Specified signature is not matched"}
+            )
+        if params["Action"] == "QuerySendDetails":  # what was sent to a number, with our ids
+            found = [
+                {"OutId": out_id, "PhoneNum": phone, "SendStatus": 3}
+                for provider, out_id, phone, _template, _params in self.received
+                if provider == "aliyun" and phone == params["PhoneNumber"]
+            ]
+            return self._answer(
+                {"Code": "OK", "TotalCount": len(found), "SmsSendDetailDTOs": {"SmsSendDetailDTO": found}}
             )
         phone = params["PhoneNumbers"]
         if phone == RATE_LIMITED:
@@ -131,9 +144,9 @@ class FakeSms(BaseHTTPRequestHandler):
         )
 
 
-def start():
+def start(delay: float = 0.0):
     """The server and what it received; stop with server.shutdown()."""
-    handler = type("Handler", (FakeSms,), {"received": []})
+    handler = type("Handler", (FakeSms,), {"received": [], "delay": delay})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}/", handler.received
