@@ -7,7 +7,8 @@
 - knowledge-base search: MRR@10 on the shared labelled set beside a character-overlap
   baseline, p95 query time at 20,000 articles, re-indexing one article on save;
 - mixed load: 50 people for 60 s against gunicorn on loopback, errors and p95 round trip;
-- visits: 20 simultaneous requests for one room, five rounds: one booking and 19 conflicts each.
+- visits: 20 simultaneous requests for one room, five rounds: one booking and 19 conflicts each;
+- greetings: 10,000 emails from the send request to a local SMTP sink with 2 workers (real Redis).
 
 Results are written as JSON into bench/results/. A bar not met is reported, not hidden.
 """
@@ -44,7 +45,8 @@ def postgres_url() -> str | None:
     probe = subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"], check=False)
     if probe.returncode != 0:
         return None
-    for name in ("crmweb_bench", "crmweb_bench_kb", "crmweb_bench_import", "crmweb_bench_visits"):
+    for name in ("crmweb_bench", "crmweb_bench_kb", "crmweb_bench_import", "crmweb_bench_visits",
+                 "crmweb_bench_greetings"):
         subprocess.run(["psql", "-q", "postgresql://postgres@127.0.0.1:5432/postgres", "-c",
                         f"CREATE DATABASE {name}"], check=False, capture_output=True)
     return DEFAULT_PG
@@ -62,7 +64,7 @@ def on_both_databases(run, sqlite_file: str, postgres_database: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    from bench import client_search, import_vcard, kb_search, mixed_load, visits
+    from bench import client_search, greetings, import_vcard, kb_search, mixed_load, visits
 
     only = set(argv)
     if not only or "import" in only:
@@ -76,6 +78,8 @@ def main(argv: list[str]) -> int:
         on_both_databases(kb_search.run, "kb.sqlite3", "crmweb_bench_kb")
     if not only or "visits" in only:
         on_both_databases(visits.run, "visits.sqlite3", "crmweb_bench_visits")
+    if not only or "greetings" in only:
+        on_both_databases(greetings.run, "greetings.sqlite3", "crmweb_bench_greetings")
     if not only or "load" in only:  # on the client-search data, with the knowledge base added
         on_both_databases(mixed_load.run, "bench.sqlite3", "crmweb_bench")
     return 0

@@ -7,6 +7,7 @@ winning and writing leaves the row in `sending`: `reconcile` marks it unknown fo
 check, never sends it again blindly. The sweep (jobs.py) hands over what waits.
 """
 from collections.abc import Iterable
+from contextlib import ExitStack
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -82,32 +83,41 @@ def reconcile(now: datetime) -> int:
     return len(stuck)
 
 
-def claim(message_id: int, now: datetime) -> bool:
-    """queued → sending for this worker; False when another has it, it is done, or not yet due."""
-    won = db.session.execute(sa.update(OutboxMessage).where(
+def claim(message_id: int, now: datetime) -> OutboxMessage | None:
+    """queued → sending for this worker, and the message; None when another has it, it is done, or
+    it is not yet due. One at a time: a worker that dies holds at most the message in hand."""
+    won = db.session.scalars(sa.update(OutboxMessage).where(
         OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.QUEUED,
         OutboxMessage.not_before <= now)
-        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1))
+        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage)).first()
     db.session.commit()
-    return won.rowcount == 1
+    return won
 
 
 def deliver(*message_ids: int) -> int:
-    """The job: send each message this worker wins; returns how many it sent."""
-    sent = 0
-    for message_id in message_ids:
-        if not claim(message_id, utcnow()):
-            continue
-        message = db.session.get(OutboxMessage, message_id)
-        sent += _send(message)
-        db.session.commit()
+    """The job: send each message this worker wins; returns how many it sent. Each provider is
+    opened once for the batch (one SMTP connection for a hundred emails)."""
+    sent, providers = 0, {}
+    with ExitStack() as opened:
+        for message_id in message_ids:
+            message = claim(message_id, utcnow())
+            if message is None:
+                continue
+            if message.channel not in providers:
+                provider = provider_for(message.channel)
+                if hasattr(provider, "__enter__"):  # kept open for the batch, closed at the end
+                    provider = opened.enter_context(provider)
+                providers[message.channel] = provider
+            sent += _send(message, providers[message.channel])
+            db.session.commit()
     return sent
 
 
-def _send(message: OutboxMessage) -> int:
+def _send(message: OutboxMessage, provider) -> int:
     now = utcnow()
     try:
-        provider_id = provider_for(message.channel).send(message)
+        provider_id = provider.send(message)
     except Refused as refused:
         message.status, message.error = OutboxStatus.FAILED, str(refused)[:500]
         return 0
