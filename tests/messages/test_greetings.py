@@ -58,6 +58,21 @@ def test_birthdays_solar_and_lunar_on_their_days_once(app):
     assert key.startswith(f"greeting:{rule_id}:") and key.endswith(":2026-11-24")
 
 
+def test_a_lunar_birthday_late_in_the_lunar_year_falls_in_january_and_a_30th_on_the_29th(app):
+    owner = gen_user(app, "specialist")
+    make_client(app, owner, contacts=[
+        # 腊月初八 of lunar 2026 is 2027-01-15; lunar 2026's twelfth month has 29 days.
+        {"name": "腊八", "mobile": "+8613812345678", "birthday_calendar": "lunar", "birth_month": 12,
+         "birth_day": 8},
+        {"name": "三十", "mobile": "+8613912345678", "birthday_calendar": "lunar", "birth_month": 12,
+         "birth_day": 30}])
+    rule(app, kind="birthday")
+    assert run(app, date(2027, 1, 15)) == 1
+    last_day = date(2027, 2, 5)  # 腊月廿九, the last day of that short month
+    assert run(app, last_day) == 1
+    assert [recipient for recipient, _body, _key in greeted(app)] == ["+8613812345678", "+8613912345678"]
+
+
 def test_a_festival_greeting_goes_the_day_before_to_the_tiers_chosen(app):
     owner = gen_user(app, "specialist")
     make_client(app, owner, "徐州华通机械有限公司", tier="key",

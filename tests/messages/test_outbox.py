@@ -1,27 +1,40 @@
 """The outbox: each message once by its key, sent once however often a job runs, through a real
 SMTP server; handed to real RQ workers; nothing lost while Redis is down."""
+
 import os
 import subprocess
 import sys
 import threading
-from datetime import timedelta
+from datetime import time, timedelta
 
 import sqlalchemy as sa
 
 from crmweb import create_app
+from crmweb.auth.actors import CommandLineActor
+from crmweb.auth.models import User
 from crmweb.extensions import db
-from crmweb.messages import outbox
+from crmweb.messages import outbox, sending
 from crmweb.messages.jobs import sweep as sweep_now
-from crmweb.messages.models import OutboxMessage
+from crmweb.messages.models import MessageSend, MessageTemplate, OutboxMessage
+from crmweb.settings import set_setting
 from crmweb.timeutil import utcnow
-from tests.conftest import app_config
+from tests.clients.helpers import make_client
+from tests.conftest import app_config, gen_user
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def emails(n, prefix="greeting"):
-    return [{"idempotency_key": f"{prefix}:{i}", "channel": "email", "recipient": f"client{i}@example.cn",
-             "subject": "节日问候", "body": f"尊敬的客户{i}：祝您节日快乐！"} for i in range(n)]
+    return [
+        {
+            "idempotency_key": f"{prefix}:{i}",
+            "channel": "email",
+            "recipient": f"client{i}@example.cn",
+            "subject": "节日问候",
+            "body": f"尊敬的客户{i}：祝您节日快乐！",
+        }
+        for i in range(n)
+    ]
 
 
 def queued(app, rows) -> list[int]:
@@ -86,8 +99,14 @@ def test_a_worker_that_died_mid_send_leaves_the_message_for_a_person_not_for_a_s
 def _worker(database_url, redis_url, smtp_url):
     """`flask worker --burst`: a real RQ worker in a process of its own."""
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SMTP_URL": smtp_url}
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "crmweb:create_app", "worker", "--burst"],
-                          cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "crmweb:create_app", "worker", "--burst"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_two_sweeps_at_once_and_a_real_worker_send_each_message_once(app, database_url, redis_url, mailbox):
@@ -110,7 +129,8 @@ def test_two_sweeps_at_once_and_a_real_worker_send_each_message_once(app, databa
 
 
 def test_with_redis_down_the_send_succeeds_and_the_messages_go_out_when_it_is_back(
-        app, database_url, redis_url, mailbox):
+    app, database_url, redis_url, mailbox
+):
     unreachable = create_app(app_config(database_url, REDIS_URL="redis://127.0.0.1:1/0"))
     with unreachable.app_context():
         outbox.queue_messages(emails(5), utcnow())
@@ -123,3 +143,28 @@ def test_with_redis_down_the_send_succeeds_and_the_messages_go_out_when_it_is_ba
         assert sweep_now() == 5
     assert _worker(database_url, redis_url, mailbox.url).returncode == 0
     assert mailbox.outbox_ids() == sorted(ids)
+
+
+def test_a_send_made_while_redis_is_down_goes_out_when_it_is_back(app, database_url, redis_url, mailbox):
+    owner = gen_user(app, "manager")
+    make_client(app, owner, tier="key", contacts=[{"name": "赵强", "email": "zhao@example.cn"}])
+    unreachable = create_app(app_config(database_url, REDIS_URL="redis://127.0.0.1:1/0"))
+    with unreachable.app_context():
+        set_setting("messages.quiet_end", time(8, 0), CommandLineActor(), utcnow())  # whatever the hour
+        template = MessageTemplate(
+            name="邀请", channel="email", subject="邀请", body="{姓名}您好", updated_at=utcnow()
+        )
+        db.session.add(template)
+        db.session.commit()
+        send = sending.create_send(
+            db.session.get(User, owner.id), template, sending.Selection(tier="key"), None, utcnow()
+        )  # the request succeeds
+        assert db.session.get(MessageSend, send.id).status == "preparing"
+    back = create_app(app_config(database_url, REDIS_URL=redis_url))
+    with back.app_context():
+        sweep_now()  # fans the send out (a job), whose messages the next sweep hands over
+    assert _worker(database_url, redis_url, mailbox.url).returncode == 0
+    with back.app_context():
+        sweep_now()
+    assert _worker(database_url, redis_url, mailbox.url).returncode == 0
+    assert [text.split("\n")[0] for text in mailbox.texts()] == ["赵强您好"]
