@@ -56,3 +56,22 @@ def test_replacing_a_year_in_a_request_is_seen_at_once(app):
         assert not workdays.is_working_day(date(2026, 11, 21))
         workdays.replace_years([workdays.SpecialDay(date(2026, 11, 21), "workday", "补班")], utcnow())
         assert workdays.is_working_day(date(2026, 11, 21))
+
+
+def test_the_administrator_corrects_a_day_and_confirms_the_year(app, client, login_as):
+    login_as("admin")
+    page = client.get("/admin/calendar?year=2027").get_data(as_text=True)
+    assert 'id="unconfirmed"' in page and 'id="day-2027-02-06"' in page  # the forecast, shown as such
+    assert client.post("/admin/calendar?year=2027", data={"day": "2027-03-01", "kind": "holiday",
+                                                           "name": "公司周年庆"}).status_code == 303
+    assert client.post("/admin/calendar?year=2027", data={"day": "2027-02-06", "kind": ""}).status_code == 303
+    with app.app_context():
+        assert not workdays.is_working_day(date(2027, 3, 1))
+        assert workdays.holiday_name(date(2027, 2, 6)) is None  # made ordinary (a Saturday: still off)
+        assert workdays.holiday_name(date(2027, 2, 8)) is not None  # the rest of the forecast was kept
+    assert client.post("/admin/calendar/2027/confirm").status_code == 303
+    assert 'id="unconfirmed"' not in client.get("/admin/calendar?year=2027").get_data(as_text=True)
+    assert client.post("/admin/calendar", data={"day": "不是日期"}).status_code == 422
+    manager = app.test_client()
+    login_as("manager", on=manager)
+    assert manager.get("/admin/calendar").status_code == 403

@@ -52,6 +52,8 @@ RECEPTION_DESK = "reception.desk"      # today's visitors, check-in and out, wal
 ROOMS_MANAGE = "rooms.manage"          # meeting rooms
 MESSAGES_SEND = "messages.send"        # send a template to a selection, follow its progress
 MESSAGES_TEMPLATES = "messages.templates"  # write the SMS and email templates
+MESSAGES_SETUP = "messages.setup"      # see which providers are configured, send a test message
+CALENDAR_EDIT = "calendar.edit"        # correct and extend the working calendar
 
 _BOOKERS = {BOOKINGS_VIEW, BOOKINGS_CREATE}
 _STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW}
@@ -78,7 +80,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # sees a visitor's client name and tier, nothing more.
     "reception": frozenset(_BOOKERS | {DASHBOARD_VIEW, KB_VIEW, RECEPTION_DESK}),
     # Separation of duties: the administrator runs the system, not the business.
-    "admin": frozenset({DASHBOARD_VIEW, ADMIN_USERS, ADMIN_AUDIT, KB_VIEW, ROOMS_MANAGE}),
+    "admin": frozenset({DASHBOARD_VIEW, ADMIN_USERS, ADMIN_AUDIT, KB_VIEW, ROOMS_MANAGE, MESSAGES_SETUP,
+                        CALENDAR_EDIT}),
 }
 
 PUBLIC = "public"

@@ -12,7 +12,8 @@ from crmweb.messages.greetings import run_today  # noqa: E402
 from crmweb.messages.jobs import sweep  # noqa: E402
 
 area = Area(
-    bp, menu=(("messages.index", _l("短信与邮件")),), commands=(greetings_cli, messages_cli),
+    bp, menu=(("messages.index", _l("短信与邮件")), ("messages.setup_page", _l("消息设置"))),
+    commands=(greetings_cli, messages_cli),
     # Every minute, what waits goes out (also what waited while Redis was down); just after
     # midnight in Shanghai (16:05 UTC), the day's greetings.
     periodic=((sweep, "* * * * *"), (run_today, "5 16 * * *")),

@@ -1,5 +1,4 @@
 """`flask greetings run-due [--date D]` and `flask messages test (--sms MOBILE | --email ADDRESS)`."""
-import secrets
 from datetime import date
 
 import click
@@ -7,12 +6,9 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from crmweb.auth.actors import CommandLineActor
-from crmweb.auth.audit import record_audit
 from crmweb.clients.rules import InvalidPhone, normalise_phone
-from crmweb.extensions import db
-from crmweb.messages import greetings, outbox
+from crmweb.messages import greetings, setup
 from crmweb.messages.labels import STATUS
-from crmweb.messages.models import OutboxMessage
 from crmweb.timeutil import local_zone, utcnow
 
 greetings_cli = AppGroup("greetings", help="节日和生日问候。")
@@ -44,16 +40,7 @@ def test_command(mobile, address):
             raise click.UsageError(_("无法识别的手机号：%(mobile)s", mobile=mobile)) from None
     else:
         recipient = address.strip().lower()
-    now = utcnow()
-    [message_id] = outbox.queue_messages([{
-        "idempotency_key": f"test:{secrets.token_hex(8)}", "channel": "sms" if mobile else "email",
-        "recipient": recipient, "subject": _("客户关系维护系统测试邮件"),
-        "body": _("这是一条测试消息：收到说明发送配置正确。")}], now)
-    record_audit("messages.test_sent", target_type="outbox", target_id=message_id, actor=CommandLineActor(),
-                 now=now)
-    db.session.commit()
-    outbox.deliver(message_id)
-    message = db.session.get(OutboxMessage, message_id)
+    message = setup.send_test(CommandLineActor(), "sms" if mobile else "email", recipient, utcnow())
     click.echo(f"{STATUS[message.status]}: {message.provider_message_id or message.error or ''}")
     if message.status not in ("sent", "delivered"):
         raise SystemExit(1)

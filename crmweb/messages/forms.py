@@ -78,3 +78,9 @@ class GreetingForm(Form):
 
 class UnsubscribeForm(Form):
     """Only the CSRF token: the link says who and which channel."""
+
+
+class TestMessageForm(Form):
+    channel = SelectField(_l("渠道"), choices=[SelectChoice(code, label) for code, label in CHANNELS.items()])
+    recipient = StringField(_l("手机号或邮箱"), validators=[
+        DataRequired(_l("请填写手机号或邮箱。")), Length(max=254)])

@@ -11,17 +11,19 @@ from wtforms.fields.choices import SelectChoice
 from crmweb.auth.permissions import (
     CLIENTS_APPROVE_VIP,
     MESSAGES_SEND,
+    MESSAGES_SETUP,
     MESSAGES_TEMPLATES,
     public,
     require,
     role_can,
 )
 from crmweb.clients import labels as client_labels
+from crmweb.clients.rules import InvalidPhone, normalise_phone
 from crmweb.clients.services import labels as all_labels
 from crmweb.extensions import csrf, db
 from crmweb.htmx import render
-from crmweb.messages import bp, callbacks, greetings, labels, optout, rules, sending, templates
-from crmweb.messages.forms import GreetingForm, SendForm, TemplateForm, UnsubscribeForm
+from crmweb.messages import bp, callbacks, greetings, labels, optout, rules, sending, setup, templates
+from crmweb.messages.forms import GreetingForm, SendForm, TemplateForm, TestMessageForm, UnsubscribeForm
 from crmweb.messages.models import MessageSend, OutboxMessage
 from crmweb.timeutil import local_zone, request_now
 
@@ -209,3 +211,22 @@ CALLBACKS = {
     ("tencent", "reply"): lambda item, now: callbacks.reply(str(item.get("mobile", "")),
                                                             str(item.get("text", "")), now),
 }
+
+
+@bp.route("/admin/messages", methods=["GET", "POST"])
+@require(MESSAGES_SETUP)
+def setup_page():
+    """Which providers the messages go through (never their secrets), and a test message."""
+    form, sent = TestMessageForm(), None
+    if form.validate_on_submit():
+        recipient = form.recipient.data.strip()
+        if form.channel.data == "sms":
+            try:
+                recipient = normalise_phone(recipient)
+            except InvalidPhone:
+                form.recipient.errors = [_("无法识别的手机号：%(mobile)s", mobile=recipient)]
+        if not form.recipient.errors:
+            sent = setup.send_test(current_user, form.channel.data, recipient, request_now())
+    status_code = 422 if form.is_submitted() and (form.errors or form.recipient.errors) else 200
+    return render("messages/setup.html", providers=setup.providers(), form=form, sent=sent, labels=labels,
+                  status_code=status_code)

@@ -15,6 +15,7 @@ import holidays
 import sqlalchemy as sa
 from flask import Blueprint, g, has_request_context
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crmweb.area import Area
 from crmweb.extensions import db
@@ -119,12 +120,50 @@ def replace_years(days: list[SpecialDay], now: datetime, confirmed: bool = True)
         kept.confirmed, kept.updated_at = confirmed, now
         db.session.add(kept)
     db.session.add_all(CalendarDay(day=special.day, kind=special.kind, name=special.name) for special in days)
-    if has_request_context():
-        g.pop("calendar_years", None)
+    _forget()
     return years
 
 
-# The calendar as an area: its commands (the admin page that edits single days comes next).
+def _hold(year: int, now: datetime) -> CalendarYear:
+    """The company's own copy of a year, taken over from the forecast when it had none."""
+    kept = db.session.get(CalendarYear, year)
+    if kept is None:
+        forecast = calendar_year(year)
+        kept = CalendarYear(year=year, confirmed=False, updated_at=now)
+        db.session.add(kept)
+        db.session.add_all(CalendarDay(day=special.day, kind=special.kind, name=special.name)
+                           for special in forecast.days.values())
+        db.session.flush()
+    return kept
+
+
+def set_day(day: date, kind: str | None, name: str, now: datetime) -> None:
+    """One day corrected by an administrator: a holiday, a make-up working day, or (None) ordinary
+    again. The caller commits."""
+    kept = _hold(day.year, now)
+    db.session.execute(sa.delete(CalendarDay).where(CalendarDay.day == day))
+    if kind:
+        db.session.add(CalendarDay(day=day, kind=kind, name=name.strip()[:64]))
+    kept.updated_at = now
+    _forget()
+
+
+def confirm_year(year: int, now: datetime) -> None:
+    """Checked against the State Council's notice: no longer shown as a forecast."""
+    kept = _hold(year, now)
+    kept.confirmed, kept.updated_at = True, now
+    _forget()
+
+
+def _forget() -> None:
+    """This request's copy of the calendar is stale after a change."""
+    if has_request_context():
+        g.pop("calendar_years", None)
+
+
+# The calendar as an area: its commands and the administrator's page.
+from crmweb.workdays import routes  # noqa: E402,F401
 from crmweb.workdays.commands import calendar_cli  # noqa: E402
 
-area = Area(bp, commands=(calendar_cli,))
+area = Area(bp, commands=(calendar_cli,), menu=(("workdays.calendar_page", _l("工作日历")),),
+            audit_actions={"calendar.changed": _l("修改工作日历")})
