@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     IntegerField,
     SelectField,
@@ -43,8 +44,18 @@ class SendForm(Form):
     tier = SelectField(_l("等级"), default="")
     vip = SelectField(_l("VIP"), default="")
     label_id = SelectField(_l("分组或标签"), coerce=lambda v: int(v) if v else None, validate_choice=False)
+    birthday_from = DateField(_l("生日在（起）"), validators=[Optional()])
+    birthday_to = DateField(_l("生日在（止）"), validators=[Optional()])
     scheduled_at = DateTimeLocalField(_l("定时发送（留空立即发送）"), format="%Y-%m-%dT%H:%M",
                                       validators=[Optional()])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        first, last = self.birthday_from.data, self.birthday_to.data
+        if bool(first) != bool(last) or (first and last and not 0 <= (last - first).days < 366):
+            self.birthday_to.errors = [*self.birthday_to.errors, _l("生日范围须填起止两天，且不超过一年。")]
+            return False
+        return valid
 
 
 class GreetingForm(Form):

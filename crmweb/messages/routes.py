@@ -84,8 +84,11 @@ def _send_form() -> SendForm:
 
 
 def _selection(form) -> sending.Selection:
-    return sending.Selection(query=(form.q.data or "").strip(), tier=form.tier.data or "",
-                             vip=form.vip.data or "", label_id=form.label_id.data)
+    return sending.Selection(
+        query=(form.q.data or "").strip(), tier=form.tier.data or "", vip=form.vip.data or "",
+        label_id=form.label_id.data,
+        birthday_from=form.birthday_from.data.isoformat() if form.birthday_from.data else "",
+        birthday_to=form.birthday_to.data.isoformat() if form.birthday_to.data else "")
 
 
 def _scheduled(form):

@@ -3,7 +3,7 @@ the fan-out into the outbox (a job: the request only writes the send), its progr
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -15,6 +15,7 @@ from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
 from crmweb.auth.permissions import CLIENTS_APPROVE_VIP, role_can
 from crmweb.clients.models import Contact
+from crmweb.clients.rules import birthday_dates
 from crmweb.clients.search import SearchFilters, matching_ids
 from crmweb.database import chunks, load_in
 from crmweb.errors import Conflict
@@ -45,6 +46,9 @@ class Selection:
     tier: str = ""
     vip: str = ""
     label_id: int | None = None
+    # Only contacts whose birthday (solar or lunar) falls within these local days, ISO dates.
+    birthday_from: str = ""
+    birthday_to: str = ""
 
     def filters(self, sees_eligible: bool) -> SearchFilters:
         return SearchFilters(query=self.query, tier=self.tier, vip=self.vip, label_id=self.label_id,
@@ -81,8 +85,16 @@ def recipients(template: MessageTemplate, selection: Selection, sees_eligible: b
     """Every contact of the selected clients, each with the reason it is left out, if any."""
     client_ids = matching_ids(selection.filters(sees_eligible), when, limit=MAX_CLIENTS)
     contacts = load_in(Contact, Contact.client_id, client_ids, selectinload(Contact.client))
+    if selection.birthday_from and selection.birthday_to:
+        first, last = date.fromisoformat(selection.birthday_from), date.fromisoformat(selection.birthday_to)
+        born = birthday_dates(first, min((last - first).days + 1, 366))
+        contacts = [contact for contact in contacts if _birthday(contact) in born]
     contacts.sort(key=lambda contact: (contact.client_id, not contact.is_key_person, contact.id))
     return assess(contacts, template.channel, when)
+
+
+def _birthday(contact: Contact) -> tuple:
+    return contact.birthday_calendar, contact.birth_month, contact.birth_day, contact.birthday_leap_month
 
 
 def assess(contacts: list[Contact], channel: str, when: datetime) -> Preview:

@@ -132,3 +132,25 @@ def test_who_may_send_and_who_may_write_templates(app, client, login_as):
     login_as("specialist", on=specialist)
     assert specialist.get("/messages/send").status_code == 200
     assert specialist.post("/messages/templates/new", data=TEMPLATE).status_code == 403
+
+
+def test_a_send_to_the_contacts_whose_birthday_falls_in_a_range(app, client, hx_client, login_as):
+    manager = login_as("manager")
+    clients_to_greet(app, manager)
+    make_client(app, manager, "常州东方医疗器械有限公司", tier="key", contacts=[
+        {"name": "周生", "mobile": "+8613612345678", "birthday_calendar": "solar", "birth_month": 12,
+         "birth_day": 3},
+        {"name": "吴秋", "mobile": "+8613512345678", "birthday_calendar": "lunar", "birth_month": 8,
+         "birth_day": 15}])  # 2026-09-25
+    client.post("/messages/templates/new", data=TEMPLATE)
+    with app.app_context():
+        template_id = db.session.scalars(sa.select(sending.MessageTemplate.id)).one()
+    login_as("manager", on=hx_client)
+    december = hx_client.post("/messages/send/preview", data={
+        "template_id": template_id, "birthday_from": "2026-12-01", "birthday_to": "2026-12-07"})
+    assert "将发给 1 位联系人" in december.get_data(as_text=True)
+    autumn = hx_client.post("/messages/send/preview", data={
+        "template_id": template_id, "birthday_from": "2026-09-20", "birthday_to": "2026-09-30"})
+    assert "将发给 1 位联系人" in autumn.get_data(as_text=True)
+    half = client.post("/messages/send", data={"template_id": template_id, "birthday_from": "2026-12-01"})
+    assert half.status_code == 422 and "生日范围须填起止两天" in half.get_data(as_text=True)
