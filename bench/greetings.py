@@ -19,6 +19,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench import fresh_schema
+
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGES, WORKERS = 10_000, 2
 BAR_SECONDS, REQUEST_BAR_SECONDS = 60.0, 1.0
@@ -48,7 +50,7 @@ def _prepare(url: str):
     from crmweb.auth import services as auth
     from crmweb.auth.actors import CommandLineActor
     from crmweb.clients.models import Client, Contact
-    from crmweb.database import insert_with_ids, upgrade_schema
+    from crmweb.database import insert_with_ids
     from crmweb.extensions import db
     from crmweb.messages.models import MessageTemplate
     from crmweb.settings import set_setting
@@ -56,10 +58,7 @@ def _prepare(url: str):
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "REDIS_URL": REDIS_URL})
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade_schema()
+        fresh_schema()
         now = utcnow()
         manager = auth.create_user(None, "bench.manager", "经理", "manager", "bench-password-1", now)
         ids = insert_with_ids(

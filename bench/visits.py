@@ -6,7 +6,7 @@ import tempfile
 import time
 from datetime import timedelta
 
-import sqlalchemy as sa
+from bench import fresh_schema
 
 PEOPLE, ROUNDS = 20, 5
 PASSWORD = "bench-password-1"
@@ -32,7 +32,6 @@ def run(url: str, label: str, write_result) -> None:
     from crmweb.auth import services as auth
     from crmweb.bookings import services as bookings
     from crmweb.clients import services as clients
-    from crmweb.database import upgrade_schema
     from crmweb.extensions import db
     from crmweb.timeutil import local_zone, utcnow
     from crmweb.workdays import is_working_day
@@ -41,10 +40,7 @@ def run(url: str, label: str, write_result) -> None:
         url = f"sqlite:///{tempfile.mkdtemp()}/visits.sqlite3"  # a fresh file each run
     app = _app(url)
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade_schema()
+        fresh_schema()
         now = utcnow()
         people = [auth.create_user(None, f"bench.sales{n}", f"销售{n}", "sales", PASSWORD, now)
                   for n in range(PEOPLE)]

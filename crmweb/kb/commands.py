@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from crmweb.cli import read_lines
 from crmweb.kb import services
 from crmweb.timeutil import utcnow
 
@@ -16,11 +17,7 @@ kb_cli = AppGroup("kb", help="服务知识库。")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(path):
     """导入文章（JSON lines：ref、title、body、category、tags）；同一 ref 再次导入时更新。"""
-
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except UnicodeDecodeError:
-        raise click.ClickException(_("文件不是 UTF-8 编码。")) from None
+    lines = read_lines(path)
     created, updated, skipped, problems = services.import_articles(lines, utcnow())
     for problem in problems:
         click.echo(problem, err=True)

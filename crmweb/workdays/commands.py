@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from crmweb import workdays
+from crmweb.cli import read_lines
 from crmweb.extensions import db
 from crmweb.timeutil import utcnow
 
@@ -29,10 +30,7 @@ def show_command(year):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(path):
     """导入国务院通知的节假日安排（与 show 输出的格式相同）；文件中出现的年份整年替换。"""
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except UnicodeDecodeError:
-        raise click.ClickException(_("文件不是 UTF-8 编码。")) from None
+    lines = read_lines(path)
     days, problems = workdays.parse_lines(lines)
     if problems:
         for problem in problems:
