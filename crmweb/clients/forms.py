@@ -65,6 +65,7 @@ class BasicsForm(ArchiveForm):
     staff_count = IntegerField(_l("员工人数"), validators=[Optional(), NumberRange(
         min=0, max=10_000_000, message=_l("请输入 0 到 1000 万之间的整数。"))])
     operating_status = StringField(_l("经营状况"), validators=optional_text())
+    founded_on = DateField(_l("成立日期"), validators=[Optional()])
 
 
 class CommunicationForm(ArchiveForm):

@@ -51,6 +51,7 @@ class Client(db.Model):
     main_business: Mapped[str | None] = mapped_column(Short)
     staff_count: Mapped[int | None]
     operating_status: Mapped[str | None] = mapped_column(Short)
+    founded_on: Mapped[date | None]  # its founding day: a greeting every year
     # communication
     communication_channel: Mapped[str | None] = mapped_column(sa.String(20))
     contact_frequency: Mapped[str | None] = mapped_column(sa.String(20))

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from crmweb.auth.actors import CommandLineActor
 from crmweb.clients.rules import InvalidPhone, normalise_phone
 from crmweb.messages import greetings, setup
+from crmweb.messages.jobs import sweep
 from crmweb.messages.labels import STATUS
 from crmweb.timeutil import local_zone, utcnow
 
@@ -44,3 +45,9 @@ def test_command(mobile, address):
     click.echo(f"{STATUS[message.status]}: {message.provider_message_id or message.error or ''}")
     if message.status not in ("sent", "delivered"):
         raise SystemExit(1)
+
+
+@messages_cli.command("sweep")
+def sweep_command():
+    """发出到时间的消息（没有 Redis 的试用环境用系统 cron 每分钟运行一次；有 Redis 时由 flask cron 负责）。"""
+    click.echo(_("已交出 %(count)s 条消息。", count=sweep()))

@@ -62,7 +62,8 @@ class GreetingForm(Form):
     name = StringField(_l("名称"), validators=[DataRequired(_l("请填写名称。")), Length(max=64)])
     kind = SelectField(_l("什么日子"), choices=[SelectChoice("birthday", _l("联系人生日（公历或农历）")),
                                                SelectChoice("festival", _l("节日")),
-                                               SelectChoice("date", _l("每年固定日期"))])
+                                               SelectChoice("date", _l("每年固定日期")),
+                                               SelectChoice("founding", _l("客户成立纪念日"))])
     festival = SelectField(_l("节日"), choices=[SelectChoice(name, name) for name in rules.FESTIVALS])
     month = IntegerField(_l("月"), validators=[
         Optional(), NumberRange(min=1, max=12, message=_l("月为 1 到 12。"))])
@@ -72,6 +73,8 @@ class GreetingForm(Form):
                                 choices=[SelectChoice(code, label) for code, label in TIER.items()],
                                 option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
     vip_only = BooleanField(_l("只发给 VIP 客户"))
+    label_id = SelectField(_l("只发给分组或标签"), coerce=lambda v: int(v) if v else None,
+                           validate_choice=False)
     template_id = SelectField(_l("模板"), coerce=coerce_id)
     days_before = IntegerField(_l("提前几天发"), default=0, validators=[
         InputRequired(_l("请填写天数。")), NumberRange(min=0, max=30, message=_l("天数为 0 到 30。"))])

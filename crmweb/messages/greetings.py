@@ -1,6 +1,7 @@
 """Greetings that run every day by themselves: birthdays (solar or lunar), festivals, the company's
 own dates. `run_due(day)` is what the daily job and `flask greetings run-due` run: one message per
 rule, contact and day, however often it runs."""
+from calendar import isleap
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -9,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
-from crmweb.clients.models import Client, Contact
+from crmweb.clients.models import Client, ClientLabel, Contact
 from crmweb.clients.rules import birthday_dates
 from crmweb.errors import NotFound
 from crmweb.extensions import db
@@ -31,7 +32,7 @@ def active_rules() -> list[GreetingRule]:
 def is_the_day(rule: GreetingRule, target: date) -> bool:
     """Whether `target` is the rule's day (a birthday rule's day is every day: whose birthday it
     is, the contacts say)."""
-    if rule.kind == GreetingKind.BIRTHDAY:
+    if rule.kind in (GreetingKind.BIRTHDAY, GreetingKind.FOUNDING):
         return True
     if rule.kind == GreetingKind.FESTIVAL:
         return rules.festival_date(rule.festival, target.year) == target
@@ -45,6 +46,14 @@ def contacts_for(rule: GreetingRule, target: date) -> list[Contact]:
         query = query.where(Client.tier.in_(rule.tier_list))
     if rule.vip_only:
         query = query.where(Client.vip_status == "vip")
+    if rule.label_id:
+        query = query.where(Client.labels.any(ClientLabel.id == rule.label_id))
+    if rule.kind == GreetingKind.FOUNDING:
+        days = [target.day]
+        if (target.month, target.day) == (2, 28) and not isleap(target.year):
+            days.append(29)  # founded on 29 February: remembered on the 28th in other years
+        query = query.where(sa.extract("month", Client.founded_on) == target.month,
+                            sa.extract("day", Client.founded_on).in_(days))
     if rule.kind == GreetingKind.BIRTHDAY:
         born = [sa.and_(Contact.birthday_calendar == calendar, Contact.birth_month == month,
                         Contact.birth_day == day, Contact.birthday_leap_month == leap)

@@ -77,6 +77,7 @@ class GreetingKind(StrEnum):
     BIRTHDAY = "birthday"    # each contact's birthday, solar or lunar
     FESTIVAL = "festival"    # 春节, 中秋 … (rules.FESTIVALS)
     DATE = "date"            # a day of the company's choosing, every year (month and day)
+    FOUNDING = "founding"    # each client's founding day (客户成立纪念日)
 
 
 class GreetingRule(db.Model):
@@ -93,6 +94,7 @@ class GreetingRule(db.Model):
     day: Mapped[int | None]
     tiers: Mapped[str] = mapped_column(sa.String(40), default="")   # comma-separated; empty: every tier
     vip_only: Mapped[bool] = mapped_column(default=False)
+    label_id: Mapped[int | None] = mapped_column(sa.ForeignKey("client_labels.id", ondelete="SET NULL"))
     template_id: Mapped[int] = mapped_column(sa.ForeignKey("message_templates.id"))
     days_before: Mapped[int] = mapped_column(default=0)
     send_time: Mapped[time] = mapped_column(sa.Time, default=time(9, 0))  # local time of day

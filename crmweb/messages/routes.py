@@ -158,9 +158,12 @@ def greeting_rules(rule_id=None):
         form.tiers.data = existing.tier_list
     form.template_id.choices = [SelectChoice(t.id, f"{t.name}（{labels.CHANNELS[t.channel]}）")
                                 for t in templates.all_templates()]
+    form.label_id.choices = [SelectChoice("", "—")] + [SelectChoice(label.id, label.name)
+                                                       for label in all_labels()]
     if form.validate_on_submit():
         values = {name: form[name].data for name in ("name", "kind", "festival", "month", "day", "vip_only",
-                                                     "template_id", "days_before", "send_time", "active")}
+                                                     "label_id", "template_id", "days_before", "send_time",
+                                                     "active")}
         values["tiers"] = ",".join(form.tiers.data or [])
         saved = greetings.save_rule(current_user, existing, values, request_now())
         flash(_("问候规则已保存。"), "success")

@@ -1,4 +1,4 @@
-"""Messages: templates, sends, greeting rules, opt-outs, and the outbox (every SMS and email a row first, once by
+"""Messages: templates, sends, greeting rules, opt-outs, and the outbox; a client's founding day (every SMS and email a row first, once by
 its idempotency key)
 
 Revision ID: 9a4f2e7c3b18
@@ -19,10 +19,12 @@ depends_on = None
 CHANNELS = ('sms', 'email')
 STATUSES = ('queued', 'sending', 'sent', 'delivered', 'failed', 'skipped', 'unknown')
 SEND_STATUSES = ('preparing', 'sending', 'cancelled')
-GREETING_KINDS = ('birthday', 'festival', 'date')
+GREETING_KINDS = ('birthday', 'festival', 'date', 'founding')
 
 
 def upgrade():
+    with op.batch_alter_table('clients', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('founded_on', sa.Date(), nullable=True))
     op.create_table(
         'message_templates',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -65,6 +67,7 @@ def upgrade():
         sa.Column('day', sa.Integer(), nullable=True),
         sa.Column('tiers', sa.String(length=40), nullable=False),
         sa.Column('vip_only', sa.Boolean(), nullable=False),
+        sa.Column('label_id', sa.Integer(), nullable=True),
         sa.Column('template_id', sa.Integer(), nullable=False),
         sa.Column('days_before', sa.Integer(), nullable=False),
         sa.Column('send_time', sa.Time(), nullable=False),
@@ -73,6 +76,8 @@ def upgrade():
         sa.CheckConstraint(sa.column('kind').in_(GREETING_KINDS), name=op.f('ck_greeting_rules_kind')),
         sa.ForeignKeyConstraint(['template_id'], ['message_templates.id'],
                                 name=op.f('fk_greeting_rules_template_id_message_templates')),
+        sa.ForeignKeyConstraint(['label_id'], ['client_labels.id'], name=op.f('fk_greeting_rules_label_id_client_labels'),
+                                ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_greeting_rules')),
     )
     op.create_table(
@@ -130,3 +135,5 @@ def downgrade():
     op.drop_table('greeting_rules')
     op.drop_table('message_sends')
     op.drop_table('message_templates')
+    with op.batch_alter_table('clients', schema=None) as batch_op:
+        batch_op.drop_column('founded_on')

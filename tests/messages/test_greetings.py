@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 
 from crmweb.auth.actors import CommandLineActor
+from crmweb.clients.models import Client, ClientLabel
 from crmweb.extensions import db
 from crmweb.messages import greetings
 from crmweb.messages.models import GreetingRule, MessageTemplate, OutboxMessage
@@ -101,6 +102,8 @@ def test_flask_greetings_run_due_and_messages_test(app, runner):
     assert sent.exit_code == 0 and "已发送: console-" in sent.output
     wrong = runner.invoke(args=["messages", "test", "--sms", "12"])
     assert wrong.exit_code != 0
+    # Without Redis the trial's system cron runs the sweep: the greeting due today goes out.
+    assert "已交出" in runner.invoke(args=["messages", "sweep"]).output
 
 
 def test_a_manager_keeps_the_greeting_rules(app, client, login_as):
@@ -125,3 +128,21 @@ def test_a_manager_keeps_the_greeting_rules(app, client, login_as):
     specialist = app.test_client()
     login_as("specialist", on=specialist)
     assert specialist.get("/messages/greetings").status_code == 403
+
+
+def test_a_clients_founding_day_to_the_group_chosen(app):
+    owner = gen_user(app, "specialist")
+    partner = make_client(app, owner, "徐州华通机械有限公司", founded_on=date(1998, 11, 24),
+                          contacts=[{"name": "王明", "mobile": "+8613812345678"}])
+    make_client(app, owner, "苏州恒润纺织有限公司", founded_on=date(2005, 11, 24),
+                contacts=[{"name": "钱多", "mobile": "+8613712345678"}])
+    with app.app_context():
+        label = ClientLabel(kind="group", name="战略伙伴")
+        client = db.session.get(Client, partner)
+        client.labels.append(label)
+        db.session.commit()
+        label_id = label.id
+    rule(app, name="成立纪念日", kind="founding", label_id=label_id)
+    assert run(app, date(2026, 11, 23)) == 0
+    assert run(app, date(2026, 11, 24)) == 1  # only the group's client
+    assert greeted(app)[0][0] == "+8613812345678"
