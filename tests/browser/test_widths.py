@@ -42,7 +42,8 @@ def test_main_pages_fit_the_screen(app, live_server, browser, archive, viewport)
     paths = ["/", "/clients", f"/clients?q={LONG_NAME[:4]}", f"/clients/{client_id}", "/clients/new",
              "/clients/import", "/clients/access-requests", "/clients/settings", "/kb", "/kb?q=报修",
              f"/kb/{article_id}", "/kb/browse", "/account/password", "/bookings", "/bookings/new",
-             "/bookings/rooms", "/bookings/rooms?view=week", "/reception", "/bookings/settings"]
+             "/bookings/rooms", "/bookings/rooms?view=week", "/reception", "/bookings/settings",
+             "/messages", "/messages/send", "/messages/templates/new", "/messages/greetings"]
     too_wide = {}
     for path in paths:
         page.goto(live_server + path)
