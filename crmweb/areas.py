@@ -1,6 +1,6 @@
 """The areas of the product, in menu order. A new area is its package (exposing `area`, see
 crmweb/area.py) and one line here."""
-from crmweb import admin, auth, bookings, clients, dashboard, health, kb, messages, workdays
+from crmweb import admin, auth, bookings, clients, dashboard, gifts, health, kb, messages, workdays
 
 AREAS = [
     health.area,
@@ -11,5 +11,6 @@ AREAS = [
     bookings.area,
     workdays.area,
     messages.area,
+    gifts.area,
     admin.area,
 ]

@@ -54,6 +54,8 @@ MESSAGES_SEND = "messages.send"        # send a template to a selection, follow 
 MESSAGES_TEMPLATES = "messages.templates"  # write the SMS and email templates
 MESSAGES_SETUP = "messages.setup"      # see which providers are configured, send a test message
 CALENDAR_EDIT = "calendar.edit"        # correct and extend the working calendar
+GIFTS_VIEW = "gifts.view"              # the gift catalogue and its stock
+GIFTS_STOCK = "gifts.stock"            # gifts, stock received and counted
 
 _BOOKERS = {BOOKINGS_VIEW, BOOKINGS_CREATE}
 _STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW}
@@ -63,16 +65,16 @@ _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
     CLIENTS_READ_ANY, ARCHIVE_READ_ANY, CLIENTS_EDIT_ANY,
     CLIENTS_SET_TIER, CLIENTS_IMPORT, CLIENTS_APPROVE_VIP, CLIENTS_REASSIGN, CLIENTS_EXPORT, CLIENTS_MERGE,
     ARCHIVE_GRANT, SETTINGS_BUSINESS, KB_SYNONYMS, *_BOOKERS, BOOKINGS_APPROVE, RECEPTION_DESK,
-    MESSAGES_SEND, MESSAGES_TEMPLATES}
+    MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "director": frozenset(_MANAGEMENT | {USERS_CONFIRM}),
     "manager": frozenset(_MANAGEMENT),
     "supervisor": frozenset(_ARCHIVE_KEEPERS | _KB_EDITORS | _BOOKERS | {
         CLIENTS_READ_ANY, CLIENTS_EDIT_ANY, CLIENTS_SET_TIER, CLIENTS_IMPORT, BOOKINGS_APPROVE_IF_SET,
-        MESSAGES_SEND, MESSAGES_TEMPLATES}),
+        MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK}),
     "specialist": frozenset(_ARCHIVE_KEEPERS | _BOOKERS | {CLIENTS_READ_ANY, CLIENTS_IMPORT, KB_WRITE,
-                                                           MESSAGES_SEND}),
+                                                           MESSAGES_SEND, GIFTS_VIEW}),
     # Sales keep their own clients; of other owners' clients they see name, tier and owner.
     "sales": frozenset(_ARCHIVE_KEEPERS | _BOOKERS),
     "service": frozenset(_STAFF | {CLIENTS_READ_ANY, KB_WRITE}),

@@ -1,0 +1,11 @@
+"""Gifts (客户馈赠): the catalogue and its stock; (next) campaigns, approvals and the ledger."""
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+bp = Blueprint("gifts", __name__)
+
+from crmweb.area import Area  # noqa: E402
+from crmweb.gifts import routes  # noqa: E402,F401
+
+area = Area(bp, menu=(("gifts.index", _l("礼品")),),
+            audit_actions={"gifts.saved": _l("保存礼品"), "gifts.stock_moved": _l("礼品出入库")})
