@@ -8,4 +8,5 @@ from crmweb.area import Area  # noqa: E402
 from crmweb.gifts import routes  # noqa: E402,F401
 
 area = Area(bp, menu=(("gifts.index", _l("礼品")),),
-            audit_actions={"gifts.saved": _l("保存礼品"), "gifts.stock_moved": _l("礼品出入库")})
+            audit_actions={"gifts.saved": _l("保存礼品"), "gifts.stock_moved": _l("礼品出入库"),
+                           "gifts.campaign_created": _l("新建馈赠活动"), "gifts.allocated": _l("列入馈赠名单")})
