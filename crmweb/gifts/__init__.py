@@ -5,8 +5,9 @@ from flask_babel import lazy_gettext as _l
 bp = Blueprint("gifts", __name__)
 
 from crmweb.area import Area  # noqa: E402
-from crmweb.gifts import routes  # noqa: E402,F401
+from crmweb.gifts import campaign_routes, routes  # noqa: E402,F401
 
-area = Area(bp, menu=(("gifts.index", _l("礼品")),),
+area = Area(bp, menu=(("gifts.index", _l("礼品")), ("gifts.campaign_list", _l("馈赠活动"))),
             audit_actions={"gifts.saved": _l("保存礼品"), "gifts.stock_moved": _l("礼品出入库"),
-                           "gifts.campaign_created": _l("新建馈赠活动"), "gifts.allocated": _l("列入馈赠名单")})
+                           "gifts.campaign_created": _l("新建馈赠活动"),
+                           "gifts.allocated": _l("列入馈赠名单")})

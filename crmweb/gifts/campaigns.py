@@ -15,13 +15,15 @@ from flask_babel import gettext as _
 
 from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
+from crmweb.auth.permissions import role_can
 from crmweb.clients.models import Client, Contact
-from crmweb.errors import Conflict, Invalid, NotFound
+from crmweb.errors import Conflict, Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
 from crmweb.gifts import rules
 from crmweb.gifts.labels import REFUSALS
 from crmweb.gifts.models import Allocation, AllocationStatus, Campaign, CampaignCategory, Gift
 from crmweb.gifts.rules import Category, Refusal
+from crmweb.ids import MAX_ID
 from crmweb.messages.models import OptOut
 from crmweb.messages.rules import festival_date
 
@@ -39,6 +41,10 @@ def get_campaign(campaign_id: int) -> Campaign:
     if campaign is None:
         raise NotFound(_("找不到该馈赠活动。"))
     return campaign
+
+
+def find_client(client_id: int | None) -> Client | None:
+    return db.session.get(Client, client_id) if client_id and 0 < client_id <= MAX_ID else None
 
 
 def festival_period(festival: str, year: int) -> tuple[date, date]:
@@ -152,6 +158,8 @@ def allocate(
     if category and category != by_archive and not override_reason.strip():
         raise Invalid(_("改变客户类别须说明理由。"))
     chosen = category or by_archive
+    if chosen and not role_can(actor.role, rules.COMPILERS[chosen]):
+        raise NotAllowed(_("您不能编制这一类客户的馈赠名单。"))
     refused = refusal_for(campaign, client, contact, gift, quantity, chosen)
     if refused:
         raise Invalid(str(REFUSALS[refused]))

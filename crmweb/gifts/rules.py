@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from crmweb.auth.permissions import GIFTS_LIST_CLIENTS, GIFTS_LIST_PROSPECTS
+
 
 class GiftKind(StrEnum):
     CUSTOM = "custom"   # chosen for the client
@@ -42,6 +44,12 @@ class Refusal(StrEnum):
     OVER_QUOTA = "over_quota"
     OVER_BUDGET = "over_budget"
     NO_STOCK = "no_stock"
+
+
+# Who compiles each category's list (馈赠管理方案): prospects a specialist, VIPs and key clients
+# the customer-service manager (with marketing for key clients).
+COMPILERS = {Category.PROSPECT: GIFTS_LIST_PROSPECTS, Category.VIP: GIFTS_LIST_CLIENTS,
+             Category.KEY: GIFTS_LIST_CLIENTS}
 
 
 def category_of(stage: str, tier: str, vip_status: str) -> Category | None:

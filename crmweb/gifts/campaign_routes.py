@@ -1,0 +1,133 @@
+"""/gifts/campaigns: campaigns with their limits, and their lists compiled with the plan's reason
+for every refusal (422 beside the field, and as the form changes)."""
+
+from decimal import Decimal
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from crmweb.auth.permissions import GIFTS_LIST_CLIENTS, GIFTS_LIST_PROSPECTS, GIFTS_VIEW, require
+from crmweb.clients import labels as client_labels
+from crmweb.clients.search import SearchFilters, search_clients
+from crmweb.errors import Conflict, Invalid
+from crmweb.gifts import bp, campaigns, labels, rules, services
+from crmweb.gifts.campaigns import Limits
+from crmweb.gifts.forms import AllocationForm, CampaignForm
+from crmweb.gifts.rules import Category
+from crmweb.htmx import render
+from crmweb.timeutil import local_zone, request_now
+
+
+@bp.route("/gifts/campaigns")
+@require(GIFTS_VIEW)
+def campaign_list():
+    return render("gifts/campaigns.html", campaigns=campaigns.campaigns())
+
+
+@bp.route("/gifts/campaigns/new", methods=["GET", "POST"])
+@require(GIFTS_LIST_CLIENTS)
+def new_campaign():
+    form = CampaignForm()
+    if not form.validate_on_submit():
+        return render("gifts/campaign_new.html", form=form, status_code=422 if form.is_submitted() else 200)
+    now = request_now()
+    starts_on, ends_on = form.starts_on.data, form.ends_on.data
+    if form.festival.data and not (starts_on and ends_on):  # from the calendar: the festival's dates
+        year = now.astimezone(local_zone()).year
+        starts_on, ends_on = campaigns.festival_period(form.festival.data, year)
+        if ends_on < now.astimezone(local_zone()).date():
+            starts_on, ends_on = campaigns.festival_period(form.festival.data, year + 1)
+    limits = {
+        category: Limits(form[f"{category}_cap"].data or Decimal(0), form[f"{category}_quota"].data or 0)
+        for category in Category
+    }
+    try:
+        campaign = campaigns.create_campaign(
+            current_user,
+            form.name.data,
+            starts_on,
+            ends_on,
+            form.budget.data,
+            limits,
+            form.festival.data or "",
+            now,
+        )
+    except Conflict as taken:
+        form.name.errors = [taken.message]
+        return render("gifts/campaign_new.html", form=form, status_code=409)
+    flash(_("已新建馈赠活动。"), "success")
+    return redirect(url_for("gifts.campaign", campaign_id=campaign.id), code=303)
+
+
+def _allocation_form() -> AllocationForm:
+    form = AllocationForm()
+    form.gift_id.choices = [
+        SelectChoice(
+            gift.id, f"{gift.name}（¥{gift.unit_value}，可用 {rules.available(gift.stock, gift.reserved)}）"
+        )
+        for gift in services.catalogue()
+    ]
+    return form
+
+
+def _campaign_page(campaign, form=None, status_code=200):
+    return render(
+        "gifts/campaign.html",
+        campaign=campaign,
+        allocations=campaigns.allocations(campaign),
+        form=form or _allocation_form(),
+        labels=labels,
+        client_labels=client_labels,
+        status_code=status_code,
+    )
+
+
+@bp.route("/gifts/campaigns/<int:campaign_id>")
+@require(GIFTS_VIEW)
+def campaign(campaign_id):
+    return _campaign_page(campaigns.get_campaign(campaign_id))
+
+
+@bp.route("/gifts/campaigns/<int:campaign_id>/allocations", methods=["POST"])
+@require(GIFTS_LIST_PROSPECTS)
+def allocate(campaign_id):
+    chosen = campaigns.get_campaign(campaign_id)
+    form = _allocation_form()
+    client = campaigns.find_client(form.client_id.data)
+    if not form.validate_on_submit() or client is None:
+        if client is None and not form.client_id.errors:
+            form.client_id.errors = [_("请选择客户。")]
+        return _campaign_page(chosen, form, status_code=422)
+    try:
+        campaigns.allocate(
+            current_user,
+            chosen,
+            client,
+            client.contacts[0] if client.contacts else None,
+            services.get_gift(form.gift_id.data),
+            form.quantity.data,
+            request_now(),
+            Category(form.category.data) if form.category.data else None,
+            form.override_reason.data or "",
+        )
+    except Invalid as refused:
+        form.client_id.errors = [refused.message]
+        return _campaign_page(campaigns.get_campaign(campaign_id), form, status_code=422)
+    flash(_("已列入名单。"), "success")
+    return redirect(url_for("gifts.campaign", campaign_id=chosen.id), code=303)
+
+
+@bp.route("/gifts/clients")
+@require(GIFTS_LIST_PROSPECTS)
+def pick_client():
+    """Search as you type for the client of an allocation: name and tier only."""
+    query = request.args.get("client_q", "")[:100]
+    found = search_clients(SearchFilters(query=query), 1, 8, request_now()).items if query.strip() else []
+    return render(
+        "bookings/_client_choices.html",
+        "bookings/_client_choices.html",
+        clients=found,
+        client_labels=client_labels,
+    )

@@ -1,0 +1,62 @@
+"""Campaign pages: started from a festival, lists compiled by who may compile them, refusals beside
+the field (422), rows for scripts."""
+
+import re
+
+from crmweb.extensions import db
+from crmweb.gifts.models import Campaign
+from tests.clients.helpers import make_client
+
+CAMPAIGN = {
+    "name": "2027 中秋礼品",
+    "festival": "中秋",
+    "budget": "5000",
+    "prospect_cap": "200",
+    "prospect_quota": "1",
+    "vip_cap": "500",
+    "vip_quota": "10",
+    "key_cap": "1000",
+    "key_quota": "5",
+}
+GIFT = {
+    "name": "中秋月饼礼盒",
+    "kind": "custom",
+    "unit_value": "150",
+    "supplier": "",
+    "low_level": "5",
+    "active": "y",
+}
+
+
+def test_a_campaign_from_a_festival_and_its_lists(app, client, login_as):
+    manager = login_as("manager")
+    gift_id = int(client.post("/gifts/new", data=GIFT).headers["Location"].rsplit("/", 1)[1])
+    client.post(f"/gifts/{gift_id}/stock/receive", data={"quantity": "50"})
+    created = client.post("/gifts/campaigns/new", data=CAMPAIGN)
+    assert created.status_code == 303
+    campaign_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        assert campaign.occasion == "中秋" and campaign.ends_on.month == 9  # the festival's date filled in
+    assert f'id="campaign-{campaign_id}"' in client.get("/gifts/campaigns").get_data(as_text=True)
+    prospect = make_client(app, manager, "意向客户甲有限公司", stage="prospect")
+    another = make_client(app, manager, "意向客户乙有限公司", stage="prospect")
+    vip = make_client(app, manager, "VIP客户有限公司", tier="important", vip_status="vip")
+    specialist = app.test_client()
+    login_as("specialist", on=specialist)
+    url = f"/gifts/campaigns/{campaign_id}/allocations"
+    listed = specialist.post(url, data={"client_id": prospect, "gift_id": gift_id, "quantity": "1"})
+    assert listed.status_code == 303
+    full = specialist.post(url, data={"client_id": another, "gift_id": gift_id, "quantity": "1"})
+    assert full.status_code == 422 and "该类别的名额已满" in full.get_data(as_text=True)
+    # A VIP list is the customer-service manager's to compile.
+    assert (
+        specialist.post(url, data={"client_id": vip, "gift_id": gift_id, "quantity": "1"}).status_code == 403
+    )
+    assert client.post(url, data={"client_id": vip, "gift_id": gift_id, "quantity": "2"}).status_code == 303
+    page = client.get(f"/gifts/campaigns/{campaign_id}").get_data(as_text=True)
+    assert len(re.findall(r'id="allocation-\d+"', page)) == 2 and "¥450.00" in page  # 150 + 300
+    assert client.post(url, data={"client_id": "x", "gift_id": gift_id}).status_code == 422
+    sales = app.test_client()
+    login_as("sales", on=sales)
+    assert sales.get("/gifts/campaigns").status_code == 403
