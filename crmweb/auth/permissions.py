@@ -58,6 +58,9 @@ GIFTS_VIEW = "gifts.view"              # the gift catalogue and its stock
 GIFTS_STOCK = "gifts.stock"            # gifts, stock received and counted
 GIFTS_LIST_PROSPECTS = "gifts.list_prospects"  # compile a campaign's list of prospects
 GIFTS_LIST_CLIENTS = "gifts.list_clients"      # start campaigns; compile their VIP and key-client lists
+GIFTS_APPROVE_PROSPECTS = "gifts.approve_prospects"  # approve lists of prospects (the manager)
+GIFTS_APPROVE_CLIENTS = "gifts.approve_clients"      # approve VIP and key-client lists (the director)
+GIFTS_SEND = "gifts.send"              # mark approved gifts sent
 
 _BOOKERS = {BOOKINGS_VIEW, BOOKINGS_CREATE}
 _STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW}
@@ -67,16 +70,18 @@ _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
     CLIENTS_READ_ANY, ARCHIVE_READ_ANY, CLIENTS_EDIT_ANY,
     CLIENTS_SET_TIER, CLIENTS_IMPORT, CLIENTS_APPROVE_VIP, CLIENTS_REASSIGN, CLIENTS_EXPORT, CLIENTS_MERGE,
     ARCHIVE_GRANT, SETTINGS_BUSINESS, KB_SYNONYMS, *_BOOKERS, BOOKINGS_APPROVE, RECEPTION_DESK,
-    MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK, GIFTS_LIST_PROSPECTS, GIFTS_LIST_CLIENTS}
+    MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK, GIFTS_LIST_PROSPECTS, GIFTS_LIST_CLIENTS,
+    GIFTS_APPROVE_PROSPECTS, GIFTS_SEND}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "director": frozenset(_MANAGEMENT | {USERS_CONFIRM}),
+    "director": frozenset(_MANAGEMENT | {USERS_CONFIRM, GIFTS_APPROVE_CLIENTS}),
     "manager": frozenset(_MANAGEMENT),
     "supervisor": frozenset(_ARCHIVE_KEEPERS | _KB_EDITORS | _BOOKERS | {
         CLIENTS_READ_ANY, CLIENTS_EDIT_ANY, CLIENTS_SET_TIER, CLIENTS_IMPORT, BOOKINGS_APPROVE_IF_SET,
-        MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK, GIFTS_LIST_PROSPECTS}),
+        MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK, GIFTS_LIST_PROSPECTS, GIFTS_SEND}),
     "specialist": frozenset(_ARCHIVE_KEEPERS | _BOOKERS | {CLIENTS_READ_ANY, CLIENTS_IMPORT, KB_WRITE,
-                                                           MESSAGES_SEND, GIFTS_VIEW, GIFTS_LIST_PROSPECTS}),
+                                                           MESSAGES_SEND, GIFTS_VIEW, GIFTS_LIST_PROSPECTS,
+                                                           GIFTS_SEND}),
     # Sales keep their own clients; of other owners' clients they see name, tier and owner.
     "sales": frozenset(_ARCHIVE_KEEPERS | _BOOKERS),
     "service": frozenset(_STAFF | {CLIENTS_READ_ANY, KB_WRITE}),

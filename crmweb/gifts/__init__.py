@@ -10,4 +10,7 @@ from crmweb.gifts import campaign_routes, routes  # noqa: E402,F401
 area = Area(bp, menu=(("gifts.index", _l("礼品")), ("gifts.campaign_list", _l("馈赠活动"))),
             audit_actions={"gifts.saved": _l("保存礼品"), "gifts.stock_moved": _l("礼品出入库"),
                            "gifts.campaign_created": _l("新建馈赠活动"),
-                           "gifts.allocated": _l("列入馈赠名单")})
+                           "gifts.allocated": _l("列入馈赠名单"),
+                           "gifts.list_submitted": _l("提交馈赠名单"),
+                           "gifts.list_approved": _l("批准馈赠名单"),
+                           "gifts.list_returned": _l("退回馈赠名单"), "gifts.sent": _l("发放礼品")})

@@ -1,20 +1,23 @@
 """/gifts/campaigns: campaigns with their limits, and their lists compiled with the plan's reason
 for every refusal (422 beside the field, and as the form changes)."""
 
+from collections import Counter
 from decimal import Decimal
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from crmweb.auth.permissions import GIFTS_LIST_CLIENTS, GIFTS_LIST_PROSPECTS, GIFTS_VIEW, require
+from crmweb.auth.permissions import GIFTS_LIST_CLIENTS, GIFTS_LIST_PROSPECTS, GIFTS_SEND, GIFTS_VIEW, require
 from crmweb.clients import labels as client_labels
 from crmweb.clients.search import SearchFilters, search_clients
 from crmweb.errors import Conflict, Invalid
-from crmweb.gifts import bp, campaigns, labels, rules, services
+from crmweb.extensions import db
+from crmweb.gifts import approvals, bp, campaigns, labels, rules, services
 from crmweb.gifts.campaigns import Limits
-from crmweb.gifts.forms import AllocationForm, CampaignForm
+from crmweb.gifts.forms import AllocationForm, CampaignForm, ListDecisionForm, SendGiftForm
+from crmweb.gifts.models import Allocation
 from crmweb.gifts.rules import Category
 from crmweb.htmx import render
 from crmweb.timeutil import local_zone, request_now
@@ -72,16 +75,15 @@ def _allocation_form() -> AllocationForm:
     return form
 
 
-def _campaign_page(campaign, form=None, status_code=200):
-    return render(
-        "gifts/campaign.html",
-        campaign=campaign,
-        allocations=campaigns.allocations(campaign),
-        form=form or _allocation_form(),
-        labels=labels,
-        client_labels=client_labels,
-        status_code=status_code,
-    )
+def _campaign_page(campaign, form=None, status_code=200, refusal=None):
+    listed = campaigns.allocations(campaign)
+    statuses = {row.category: Counter(a.status for a in listed if a.category == row.category)
+                for row in campaign.categories}
+    return render("gifts/campaign.html", campaign=campaign, allocations=listed,
+                  form=form or _allocation_form(), labels=labels, client_labels=client_labels, rules=rules,
+                  refusal=refusal, statuses=statuses,
+                  decision=ListDecisionForm(formdata=None), send_form=SendGiftForm(formdata=None),
+                  status_code=status_code)
 
 
 @bp.route("/gifts/campaigns/<int:campaign_id>")
@@ -131,3 +133,40 @@ def pick_client():
         clients=found,
         client_labels=client_labels,
     )
+
+
+LIST_ACTIONS = {"submit": approvals.submit, "approve": approvals.approve}
+
+
+@bp.route("/gifts/campaigns/<int:campaign_id>/lists/<category>/<action>", methods=["POST"])
+@require(GIFTS_VIEW)
+def list_action(campaign_id, category, action):
+    """Submit a category's list, approve it or return it with a comment (each by its own role)."""
+    if category not in set(Category) or action not in (*LIST_ACTIONS, "return"):
+        abort(404)
+    chosen = campaigns.get_campaign(campaign_id)
+    form = ListDecisionForm()
+    if not form.validate_on_submit():
+        return _campaign_page(chosen, status_code=422)
+    now = request_now()
+    try:
+        if action == "return":
+            approvals.send_back(current_user, chosen, Category(category), form.comment.data or "", now)
+        else:
+            LIST_ACTIONS[action](current_user, chosen, Category(category), now)
+    except Invalid as refused:
+        return _campaign_page(campaigns.get_campaign(campaign_id), status_code=422, refusal=refused.message)
+    flash(_("名单已更新。"), "success")
+    return redirect(url_for("gifts.campaign", campaign_id=campaign_id), code=303)
+
+
+@bp.route("/gifts/allocations/<int:allocation_id>/send", methods=["POST"])
+@require(GIFTS_SEND)
+def send(allocation_id):
+    allocation = db.get_or_404(Allocation, allocation_id)
+    form = SendGiftForm()
+    if not form.validate_on_submit():
+        return _campaign_page(campaigns.get_campaign(allocation.campaign_id), status_code=422)
+    approvals.mark_sent(current_user, allocation, form.delivery.data or "", request_now())
+    flash(_("已登记发放。"), "success")
+    return redirect(url_for("gifts.campaign", campaign_id=allocation.campaign_id), code=303)

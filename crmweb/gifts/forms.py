@@ -110,3 +110,11 @@ class AllocationForm(Form):
         + [SelectChoice(c, label) for c, label in CATEGORIES.items()],
     )
     override_reason = StringField(_l("指定类别的理由"), validators=[Optional(), Length(max=200)])
+
+
+class ListDecisionForm(Form):
+    comment = StringField(_l("意见"), validators=[Optional(), Length(max=300)])
+
+
+class SendGiftForm(Form):
+    delivery = StringField(_l("发放方式"), validators=[Optional(), Length(max=100)])

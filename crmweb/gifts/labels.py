@@ -17,3 +17,5 @@ REFUSALS = {
     Refusal.OVER_BUDGET: _l("超出本活动的预算。"),
     Refusal.NO_STOCK: _l("礼品库存不足。"),
 }
+ALLOCATION_STATUS = {"draft": _l("待提交"), "submitted": _l("待审批"), "approved": _l("已批准"),
+                     "returned": _l("已退回"), "sent": _l("已发放")}

@@ -4,7 +4,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from crmweb.auth.permissions import GIFTS_LIST_CLIENTS, GIFTS_LIST_PROSPECTS
+from crmweb.auth.permissions import (
+    GIFTS_APPROVE_CLIENTS,
+    GIFTS_APPROVE_PROSPECTS,
+    GIFTS_LIST_CLIENTS,
+    GIFTS_LIST_PROSPECTS,
+)
 
 
 class GiftKind(StrEnum):
@@ -50,6 +55,9 @@ class Refusal(StrEnum):
 # the customer-service manager (with marketing for key clients).
 COMPILERS = {Category.PROSPECT: GIFTS_LIST_PROSPECTS, Category.VIP: GIFTS_LIST_CLIENTS,
              Category.KEY: GIFTS_LIST_CLIENTS}
+# Who approves it: prospects the department manager, VIPs and key clients the general manager.
+APPROVERS = {Category.PROSPECT: GIFTS_APPROVE_PROSPECTS, Category.VIP: GIFTS_APPROVE_CLIENTS,
+             Category.KEY: GIFTS_APPROVE_CLIENTS}
 
 
 def category_of(stage: str, tier: str, vip_status: str) -> Category | None:

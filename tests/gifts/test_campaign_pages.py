@@ -60,3 +60,38 @@ def test_a_campaign_from_a_festival_and_its_lists(app, client, login_as):
     sales = app.test_client()
     login_as("sales", on=sales)
     assert sales.get("/gifts/campaigns").status_code == 403
+
+
+def test_a_vip_list_approved_by_the_director_and_a_gift_sent_through_the_pages(app, client, login_as):
+    manager = login_as("manager")
+    gift_id = int(client.post("/gifts/new", data=GIFT).headers["Location"].rsplit("/", 1)[1])
+    client.post(f"/gifts/{gift_id}/stock/receive", data={"quantity": "10"})
+    campaign_id = int(
+        client.post("/gifts/campaigns/new", data=CAMPAIGN).headers["Location"].rsplit("/", 1)[1]
+    )
+    vip = make_client(app, manager, "VIP客户有限公司", tier="important", vip_status="vip")
+    listed = client.post(
+        f"/gifts/campaigns/{campaign_id}/allocations",
+        data={"client_id": vip, "gift_id": gift_id, "quantity": "1"},
+    )
+    assert listed.status_code == 303
+    base = f"/gifts/campaigns/{campaign_id}/lists/vip"
+    assert client.post(f"{base}/submit").status_code == 303
+    assert client.post(f"{base}/approve").status_code == 403  # the manager does not approve a VIP list
+    director = app.test_client()
+    login_as("director", on=director)
+    page = director.get(f"/gifts/campaigns/{campaign_id}").get_data(as_text=True)
+    assert 'id="approve-vip"' in page
+    assert director.post(f"{base}/return", data={"comment": ""}).status_code == 422
+    assert director.post(f"{base}/approve").status_code == 303
+    allocation_id = int(
+        re.search(
+            r'id="send-(\d+)"', client.get(f"/gifts/campaigns/{campaign_id}").get_data(as_text=True)
+        ).group(1)
+    )
+    assert (
+        client.post(f"/gifts/allocations/{allocation_id}/send", data={"delivery": "快递"}).status_code == 303
+    )
+    assert "已发放" in client.get(f"/gifts/campaigns/{campaign_id}").get_data(as_text=True)
+    assert client.post(f"/gifts/allocations/{allocation_id}/send").status_code == 409  # sent already
+    assert client.post(f"/gifts/campaigns/{campaign_id}/lists/gold/submit").status_code == 404
