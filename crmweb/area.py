@@ -32,5 +32,8 @@ class Area:
     seed_demo: Callable | None = None
     # The audit log's names for the area's actions: {"booking.approved": _l("批准参观"), …}.
     audit_actions: dict = field(default_factory=dict)
+    # client_panels(actor, client, may_read) → the area's cards on a client's page (may_read: the
+    # person may read the client's confidential parts, already audited by the page).
+    client_panels: Callable | None = None
     # Periodic jobs for `flask cron`: (function, cron string in UTC), e.g. (sweep, "* * * * *").
     periodic: tuple[tuple[Callable, str], ...] = ()

@@ -3,6 +3,7 @@ audited) once, every rule of who sees what applied here rather than in the view.
 from dataclasses import dataclass
 from datetime import datetime
 
+from crmweb import areas
 from crmweb.auth.models import User
 from crmweb.auth.permissions import CLIENTS_MERGE, role_can
 from crmweb.clients import access, duplicates, rules, timeline
@@ -22,6 +23,7 @@ class ClientPage:
     timeline: list
     correctable: set[tuple[str, int]]     # ("interactions" | "events", id) the person may correct
     merge_candidates: list                # for those who merge: archives that look like this one
+    panels: list                          # other areas' cards on the page (a gift ledger …)
 
 
 def timeline_kind(item) -> str:
@@ -41,7 +43,9 @@ def client_page(actor: User, client: Client, now: datetime) -> ClientPage:
         timeline=entries,
         correctable={(timeline_kind(item), item.id) for item in entries
                      if not item.voided and timeline.can_correct(actor, item, now)},
-        merge_candidates=duplicates.merge_candidates(client) if role_can(actor.role, CLIENTS_MERGE) else [])
+        merge_candidates=duplicates.merge_candidates(client) if role_can(actor.role, CLIENTS_MERGE) else [],
+        panels=[card for area in areas.AREAS if area.client_panels
+                for card in area.client_panels(actor, client, may_read)])
 
 
 @dataclass

@@ -6,8 +6,10 @@ bp = Blueprint("gifts", __name__)
 
 from crmweb.area import Area  # noqa: E402
 from crmweb.gifts import campaign_routes, routes  # noqa: E402,F401
+from crmweb.gifts.ledger import client_panels  # noqa: E402
 
-area = Area(bp, menu=(("gifts.index", _l("礼品")), ("gifts.campaign_list", _l("馈赠活动"))),
+area = Area(bp, client_panels=client_panels,
+            menu=(("gifts.index", _l("礼品")), ("gifts.campaign_list", _l("馈赠活动"))),
             audit_actions={"gifts.saved": _l("保存礼品"), "gifts.stock_moved": _l("礼品出入库"),
                            "gifts.campaign_created": _l("新建馈赠活动"),
                            "gifts.allocated": _l("列入馈赠名单"),

@@ -13,7 +13,7 @@ from crmweb.gifts.models import Allocation, Campaign, Gift
 from crmweb.gifts.rules import Category
 from crmweb.timeutil import utcnow
 from tests.clients.helpers import make_client
-from tests.conftest import gen_user
+from tests.conftest import gen_user, log_in
 from tests.gifts.test_campaigns import setup_campaign
 
 
@@ -121,3 +121,37 @@ def test_only_an_approved_gift_is_sent_and_it_lands_on_the_timeline(app):
         ).one()
         assert content == "赠送礼品：中秋月饼礼盒 × 1（2027 中秋礼品）"
     assert gift_stock(app, gift_id) == (4, 0)
+
+
+def test_the_gift_ledger_on_the_client_page_for_who_reads_its_dealings_only(app, client, login_as):
+    manager, campaign_id, gift_id = setup_campaign(app, quota=5, budget="5000", stock=5)
+    owner = gen_user(app, "sales")
+    prospect = make_client(app, owner, "意向客户有限公司", stage="prospect")
+    with app.app_context():
+        allocation_id = campaigns.allocate(
+            db.session.get(User, manager.id),
+            db.session.get(Campaign, campaign_id),
+            db.session.get(Client, prospect),
+            None,
+            db.session.get(Gift, gift_id),
+            2,
+            utcnow(),
+        ).id
+    act(app, manager, approvals.submit, campaign_id, Category.PROSPECT)
+    act(app, manager, approvals.approve, campaign_id, Category.PROSPECT)
+    with app.app_context():
+        approvals.mark_sent(
+            db.session.get(User, manager.id), db.session.get(Allocation, allocation_id), "", utcnow()
+        )
+    log_in(client, manager.username)
+    page = client.get(f"/clients/{prospect}").get_data(as_text=True)
+    assert 'id="gift-ledger"' in page and f'id="ledger-{allocation_id}"' in page and "¥300.00" in page
+    owners = app.test_client()
+    log_in(owners, owner.username)
+    assert 'id="gift-ledger"' in owners.get(f"/clients/{prospect}").get_data(
+        as_text=True
+    )  # the owner reads it
+    other = app.test_client()
+    login_as("specialist", on=other)
+    shown = other.get(f"/clients/{prospect}").get_data(as_text=True)
+    assert 'id="gift-ledger"' not in shown and "¥300.00" not in shown
