@@ -61,6 +61,7 @@ GIFTS_LIST_CLIENTS = "gifts.list_clients"      # start campaigns; compile their 
 GIFTS_APPROVE_PROSPECTS = "gifts.approve_prospects"  # approve lists of prospects (the manager)
 GIFTS_APPROVE_CLIENTS = "gifts.approve_clients"      # approve VIP and key-client lists (the director)
 GIFTS_SEND = "gifts.send"              # mark approved gifts sent
+GIFTS_REPORTS = "gifts.reports"        # campaign reports and their export (manager, director)
 
 _BOOKERS = {BOOKINGS_VIEW, BOOKINGS_CREATE}
 _STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW}
@@ -71,7 +72,7 @@ _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
     CLIENTS_SET_TIER, CLIENTS_IMPORT, CLIENTS_APPROVE_VIP, CLIENTS_REASSIGN, CLIENTS_EXPORT, CLIENTS_MERGE,
     ARCHIVE_GRANT, SETTINGS_BUSINESS, KB_SYNONYMS, *_BOOKERS, BOOKINGS_APPROVE, RECEPTION_DESK,
     MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK, GIFTS_LIST_PROSPECTS, GIFTS_LIST_CLIENTS,
-    GIFTS_APPROVE_PROSPECTS, GIFTS_SEND}
+    GIFTS_APPROVE_PROSPECTS, GIFTS_SEND, GIFTS_REPORTS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "director": frozenset(_MANAGEMENT | {USERS_CONFIRM, GIFTS_APPROVE_CLIENTS}),

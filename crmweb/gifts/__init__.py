@@ -15,4 +15,5 @@ area = Area(bp, client_panels=client_panels,
                            "gifts.allocated": _l("列入馈赠名单"),
                            "gifts.list_submitted": _l("提交馈赠名单"),
                            "gifts.list_approved": _l("批准馈赠名单"),
-                           "gifts.list_returned": _l("退回馈赠名单"), "gifts.sent": _l("发放礼品")})
+                           "gifts.list_returned": _l("退回馈赠名单"), "gifts.sent": _l("发放礼品"),
+                           "gifts.report_exported": _l("导出馈赠报表")})

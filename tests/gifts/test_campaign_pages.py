@@ -1,7 +1,10 @@
 """Campaign pages: started from a festival, lists compiled by who may compile them, refusals beside
 the field (422), rows for scripts."""
 
+import io
 import re
+
+from openpyxl import load_workbook
 
 from crmweb.extensions import db
 from crmweb.gifts.models import Campaign
@@ -95,3 +98,36 @@ def test_a_vip_list_approved_by_the_director_and_a_gift_sent_through_the_pages(a
     assert "已发放" in client.get(f"/gifts/campaigns/{campaign_id}").get_data(as_text=True)
     assert client.post(f"/gifts/allocations/{allocation_id}/send").status_code == 409  # sent already
     assert client.post(f"/gifts/campaigns/{campaign_id}/lists/gold/submit").status_code == 404
+
+
+def test_the_report_on_a_hand_computed_set_and_its_export(app, client, login_as):
+    manager = login_as("manager")
+    gift_id = int(client.post("/gifts/new", data=GIFT).headers["Location"].rsplit("/", 1)[1])
+    client.post(f"/gifts/{gift_id}/stock/receive", data={"quantity": "10"})
+    campaign_id = int(
+        client.post("/gifts/campaigns/new", data=CAMPAIGN).headers["Location"].rsplit("/", 1)[1]
+    )
+    url = f"/gifts/campaigns/{campaign_id}/allocations"
+    for name, quantity in (("VIP甲有限公司", "2"), ("VIP乙有限公司", "3")):
+        vip = make_client(app, manager, name, tier="important", vip_status="vip")
+        assert (
+            client.post(url, data={"client_id": vip, "gift_id": gift_id, "quantity": quantity}).status_code
+            == 303
+        )
+    prospect = make_client(app, manager, "意向客户有限公司", stage="prospect")
+    assert (
+        client.post(url, data={"client_id": prospect, "gift_id": gift_id, "quantity": "1"}).status_code == 303
+    )
+    page = client.get(f"/gifts/campaigns/{campaign_id}/report").get_data(as_text=True)
+    # VIP: 2 people, 5 × 150 = 750; prospects: 1, 150; in all 3 people, 900 of 5000.
+    vip_row = re.search(r'<tr id="report-vip">(.*?)</tr>', page, re.S).group(1)
+    assert "2 / 10" in vip_row and "¥750.00" in vip_row
+    total = re.search(r'<tr id="report-total">(.*?)</tr>', page, re.S).group(1)
+    assert "¥900.00 / ¥5000.00" in total
+    workbook = client.get(f"/gifts/campaigns/{campaign_id}/report?format=xlsx")
+    assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
+    sheet = load_workbook(io.BytesIO(workbook.data))["按类别"]
+    assert [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)][:3] == [150.0, 750.0, 0.0]
+    specialist = app.test_client()
+    login_as("specialist", on=specialist)
+    assert specialist.get(f"/gifts/campaigns/{campaign_id}/report").status_code == 403
