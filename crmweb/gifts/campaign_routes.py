@@ -85,13 +85,24 @@ def _allocation_form() -> AllocationForm:
 
 def _campaign_page(campaign, form=None, status_code=200, refusal=None):
     listed = campaigns.allocations(campaign)
-    statuses = {row.category: Counter(a.status for a in listed if a.category == row.category)
-                for row in campaign.categories}
-    return render("gifts/campaign.html", campaign=campaign, allocations=listed,
-                  form=form or _allocation_form(), labels=labels, client_labels=client_labels, rules=rules,
-                  refusal=refusal, statuses=statuses,
-                  decision=ListDecisionForm(formdata=None), send_form=SendGiftForm(formdata=None),
-                  status_code=status_code)
+    statuses = {
+        row.category: Counter(a.status for a in listed if a.category == row.category)
+        for row in campaign.categories
+    }
+    return render(
+        "gifts/campaign.html",
+        campaign=campaign,
+        allocations=listed,
+        form=form or _allocation_form(),
+        labels=labels,
+        client_labels=client_labels,
+        rules=rules,
+        refusal=refusal,
+        statuses=statuses,
+        decision=ListDecisionForm(formdata=None),
+        send_form=SendGiftForm(formdata=None),
+        status_code=status_code,
+    )
 
 
 @bp.route("/gifts/campaigns/<int:campaign_id>")
@@ -187,8 +198,13 @@ def report(campaign_id):
     chosen = campaigns.get_campaign(campaign_id)
     figures = reports.campaign_report(chosen)
     if request.args.get("format") == "xlsx":
-        record_audit("gifts.report_exported", target_type="campaign", target_id=chosen.id, actor=current_user,
-                     now=request_now())
+        record_audit(
+            "gifts.report_exported",
+            target_type="campaign",
+            target_id=chosen.id,
+            actor=current_user,
+            now=request_now(),
+        )
         db.session.commit()
         response = current_app.response_class(reports.to_xlsx(figures), mimetype=XLSX)
         response.headers["Content-Disposition"] = f'attachment; filename="gift-campaign-{chosen.id}.xlsx"'
@@ -197,3 +213,21 @@ def report(campaign_id):
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/gifts/campaigns/<int:campaign_id>/check", methods=["POST"])
+@require(GIFTS_LIST_PROSPECTS)
+def check_allocation(campaign_id):
+    """As the form changes: would the plan take this gift for this client, and if not why (htmx)."""
+    chosen = campaigns.get_campaign(campaign_id)
+    form = _allocation_form()
+    form.validate()
+    client = campaigns.find_client(form.client_id.data)
+    gift = services.find_gift(form.gift_id.data)
+    verdict = None
+    if client is not None and gift is not None and form.quantity.data and form.quantity.data > 0:
+        category = Category(form.category.data) if form.category.data in set(Category) else None
+        category = category or rules.category_of(client.stage, client.tier, client.vip_status)
+        refused = campaigns.refusal_for(chosen, client, None, gift, form.quantity.data, category)
+        verdict = str(labels.REFUSALS[refused]) if refused else ""
+    return render("gifts/_allocation_check.html", "gifts/_allocation_check.html", verdict=verdict)

@@ -15,6 +15,7 @@ from crmweb.errors import Conflict, Invalid, NotFound
 from crmweb.extensions import db
 from crmweb.gifts.models import Gift, StockMovement
 from crmweb.gifts.rules import MovementKind
+from crmweb.ids import MAX_ID
 
 
 def catalogue(include_inactive: bool = False) -> list[Gift]:
@@ -29,6 +30,10 @@ def get_gift(gift_id: int) -> Gift:
     if gift is None:
         raise NotFound(_("找不到该礼品。"))
     return gift
+
+
+def find_gift(gift_id: int | None) -> Gift | None:
+    return db.session.get(Gift, gift_id) if gift_id and 0 < gift_id <= MAX_ID else None
 
 
 def movements(gift: Gift, limit: int = 100) -> list[StockMovement]:

@@ -131,3 +131,27 @@ def test_the_report_on_a_hand_computed_set_and_its_export(app, client, login_as)
     specialist = app.test_client()
     login_as("specialist", on=specialist)
     assert specialist.get(f"/gifts/campaigns/{campaign_id}/report").status_code == 403
+
+
+def test_the_list_form_says_at_once_why_the_plan_refuses(app, client, hx_client, login_as):
+    manager = login_as("manager")
+    gift_id = int(client.post("/gifts/new", data=GIFT).headers["Location"].rsplit("/", 1)[1])
+    campaign_id = int(
+        client.post("/gifts/campaigns/new", data=CAMPAIGN).headers["Location"].rsplit("/", 1)[1]
+    )
+    vip = make_client(app, manager, "VIP客户有限公司", tier="important", vip_status="vip")
+    login_as("manager", on=hx_client)
+    url = f"/gifts/campaigns/{campaign_id}/check"
+    empty = hx_client.post(url, data={"client_id": vip, "gift_id": gift_id, "quantity": "1"}).get_data(
+        as_text=True
+    )
+    assert empty.startswith('<p id="allocation-check"') and "礼品库存不足" in empty  # nothing received yet
+    client.post(f"/gifts/{gift_id}/stock/receive", data={"quantity": "10"})
+    fine = hx_client.post(url, data={"client_id": vip, "gift_id": gift_id, "quantity": "1"}).get_data(
+        as_text=True
+    )
+    assert "可以列入名单" in fine
+    dear = hx_client.post(url, data={"client_id": vip, "gift_id": gift_id, "quantity": "4"}).get_data(
+        as_text=True
+    )
+    assert "超过该类别每份礼品的上限" in dear  # 4 × 150 > 500
