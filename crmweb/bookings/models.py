@@ -63,6 +63,9 @@ class Booking(db.Model):
     holiday_allowed: Mapped[bool] = mapped_column(default=False)
     photography_allowed: Mapped[bool] = mapped_column(default=False)
     souvenirs: Mapped[int] = mapped_column(default=0)
+    # The souvenirs drawn on the gift stock: reserved at approval, issued at the first check-in.
+    souvenir_gift_id: Mapped[int | None] = mapped_column(sa.ForeignKey("gifts.id"))
+    souvenirs_reserved: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

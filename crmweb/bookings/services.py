@@ -25,6 +25,7 @@ from crmweb.clients.models import Client
 from crmweb.dashboard.notices import notify
 from crmweb.errors import Conflict, Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
+from crmweb.gifts import services as gift_stock
 from crmweb.ids import MAX_ID
 from crmweb.settings import get_setting, set_setting
 from crmweb.timeutil import local_zone
@@ -170,6 +171,7 @@ def change(actor: User, booking: Booking, request: Request, now: datetime) -> No
                 booking.visitors.remove(visitor)
         booking.visitors.extend(Visitor(name=name) for name in request.visitors)
         booking.status, booking.approved_by_id, booking.approved_at = VisitStatus.REQUESTED, None, None
+        _release_souvenirs(booking)
     _flush_or_conflict(booking)
     record_audit("booking.changed", target_type="booking", target_id=booking.id, actor=actor, now=now)
     db.session.commit()
@@ -215,10 +217,29 @@ def approve(actor: User, booking: Booking, now: datetime) -> list[Visitor]:
     booking.approved_by_id, booking.approved_at = actor.id, now
     for visitor in booking.expected:
         visitor.pass_code = new_pass_code()
+    _reserve_souvenirs(booking)
     record_audit("booking.approved", target_type="booking", target_id=booking.id, actor=actor, now=now,
                  detail=f"passes={len(booking.expected)}")
     db.session.commit()
     return booking.expected
+
+
+def _reserve_souvenirs(booking: Booking) -> None:
+    """The visit's souvenirs held in the gift stock from approval (when the company keeps them there)."""
+    souvenir = gift_stock.visit_souvenir()
+    if souvenir is None or not booking.souvenirs:
+        return
+    if not gift_stock.reserve(souvenir.id, booking.souvenirs):
+        db.session.rollback()
+        raise Invalid(_("纪念品库存不足：%(name)s 需要 %(count)s 份。", name=souvenir.name,
+                        count=booking.souvenirs))
+    booking.souvenir_gift_id, booking.souvenirs_reserved = souvenir.id, booking.souvenirs
+
+
+def _release_souvenirs(booking: Booking) -> None:
+    if booking.souvenirs_reserved:
+        gift_stock.release(booking.souvenir_gift_id, booking.souvenirs_reserved)
+        booking.souvenirs_reserved = 0
 
 
 def new_pass_code() -> str:
@@ -230,6 +251,7 @@ def cancel(actor: User, booking: Booking, now: datetime) -> None:
     require_change(actor, booking)
     booking.status = VisitStatus.CANCELLED
     booking.cancelled_at = now
+    _release_souvenirs(booking)
     for visitor in booking.visitors:
         if visitor.pass_code and visitor.voided_at is None:
             visitor.voided_at = now
@@ -278,6 +300,10 @@ def check_in(actor: User, code: str, now: datetime) -> Visitor:
                               client=booking.client.name), f"/bookings/{booking.id}", now)
     if booking.recorded_at is None:
         booking.recorded_at = now
+        if booking.souvenirs_reserved:  # the visit has begun: its souvenirs leave the stock
+            gift_stock.issue_reserved(actor, booking.souvenir_gift_id, booking.souvenirs_reserved,
+                                      _("参观纪念品：%(client)s", client=booking.client.name), now)
+            booking.souvenirs_reserved = 0
         # The visit on the client's timeline, through the archive's one way of recording a touch.
         timeline.record_interaction(actor, booking.client, {
             "kind": "reception", "channel": "visit", "occurred_at": now,

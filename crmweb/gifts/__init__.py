@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 bp = Blueprint("gifts", __name__)
 
 from crmweb.area import Area  # noqa: E402
-from crmweb.gifts import campaign_routes, routes  # noqa: E402,F401
+from crmweb.gifts import campaign_routes, routes, settings  # noqa: E402,F401
 from crmweb.gifts.ledger import client_panels  # noqa: E402
 
 area = Area(bp, client_panels=client_panels,

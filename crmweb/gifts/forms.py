@@ -118,3 +118,7 @@ class ListDecisionForm(Form):
 
 class SendGiftForm(Form):
     delivery = StringField(_l("发放方式"), validators=[Optional(), Length(max=100)])
+
+
+class SouvenirForm(Form):
+    gift_id = SelectField(_l("参观纪念品（每位来访者一份，从库存领用）"), coerce=int)

@@ -4,6 +4,7 @@ Each stock change is one conditional UPDATE that the database makes atomically (
 on PostgreSQL, the write serialised on SQLite): the condition is what makes it never go below zero
 or below what is reserved, whoever else is changing it at the same moment.
 """
+
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from crmweb.extensions import db
 from crmweb.gifts.models import Gift, StockMovement
 from crmweb.gifts.rules import MovementKind
 from crmweb.ids import MAX_ID
+from crmweb.settings import get_setting, set_setting
 
 
 def catalogue(include_inactive: bool = False) -> list[Gift]:
@@ -37,8 +39,12 @@ def find_gift(gift_id: int | None) -> Gift | None:
 
 
 def movements(gift: Gift, limit: int = 100) -> list[StockMovement]:
-    return db.session.scalars(sa.select(StockMovement).where(StockMovement.gift_id == gift.id)
-                              .order_by(StockMovement.at.desc(), StockMovement.id.desc()).limit(limit)).all()
+    return db.session.scalars(
+        sa.select(StockMovement)
+        .where(StockMovement.gift_id == gift.id)
+        .order_by(StockMovement.at.desc(), StockMovement.id.desc())
+        .limit(limit)
+    ).all()
 
 
 def save_gift(actor: User, gift: Gift | None, values: dict, now: datetime) -> Gift:
@@ -66,16 +72,40 @@ def move_stock(actor: User | None, gift: Gift, change: int, kind: str, reason: s
     condition = [Gift.id == gift.id]
     if change < 0:
         condition.append(Gift.stock - Gift.reserved >= -change)
-    after = db.session.scalar(sa.update(Gift).where(*condition)
-                              .values(stock=Gift.stock + change, updated_at=now).returning(Gift.stock))
+    after = db.session.scalar(
+        sa.update(Gift)
+        .where(*condition)
+        .values(stock=Gift.stock + change, updated_at=now)
+        .returning(Gift.stock)
+    )
     if after is None:
         db.session.rollback()
-        raise Invalid(_("库存不足：%(name)s 现可用 %(available)s 件。", name=gift.name,
-                        available=_available_now(gift.id)))
-    db.session.add(StockMovement(gift_id=gift.id, kind=kind, change=change, stock_after=after,
-                                 reason=reason.strip()[:200], actor_id=actor.id if actor else None, at=now))
-    record_audit("gifts.stock_moved", target_type="gift", target_id=gift.id, actor=actor, now=now,
-                 detail=f"{kind} {change:+d} → {after}")
+        raise Invalid(
+            _(
+                "库存不足：%(name)s 现可用 %(available)s 件。",
+                name=gift.name,
+                available=_available_now(gift.id),
+            )
+        )
+    db.session.add(
+        StockMovement(
+            gift_id=gift.id,
+            kind=kind,
+            change=change,
+            stock_after=after,
+            reason=reason.strip()[:200],
+            actor_id=actor.id if actor else None,
+            at=now,
+        )
+    )
+    record_audit(
+        "gifts.stock_moved",
+        target_type="gift",
+        target_id=gift.id,
+        actor=actor,
+        now=now,
+        detail=f"{kind} {change:+d} → {after}",
+    )
     db.session.commit()
     return after
 
@@ -105,3 +135,61 @@ def count_again(actor: User, gift: Gift, counted: int, reason: str, now: datetim
     if counted == current:
         raise Invalid(_("盘点数量与账面相同，无需调整。"))
     return move_stock(actor, gift, counted - current, MovementKind.ADJUSTED, reason or _("盘点"), now)
+
+
+def reserve(gift_id: int, quantity: int) -> bool:
+    """Hold `quantity` for a promise (an approved list, an approved visit); False when it is not
+    there. The caller's transaction."""
+    return bool(
+        db.session.execute(
+            sa.update(Gift)
+            .where(Gift.id == gift_id, Gift.stock - Gift.reserved >= quantity)
+            .values(reserved=Gift.reserved + quantity)
+        ).rowcount
+    )
+
+
+def release(gift_id: int, quantity: int) -> None:
+    """A promise withdrawn: what it held is free again. The caller's transaction."""
+    db.session.execute(
+        sa.update(Gift)
+        .where(Gift.id == gift_id, Gift.reserved >= quantity)
+        .values(reserved=Gift.reserved - quantity)
+    )
+
+
+def issue_reserved(actor, gift_id: int, quantity: int, reason: str, now: datetime) -> int | None:
+    """What a promise held goes out of stock, with its movement; None when the books disagree.
+    The caller's transaction."""
+    after = db.session.scalar(
+        sa.update(Gift)
+        .where(Gift.id == gift_id, Gift.reserved >= quantity, Gift.stock >= quantity)
+        .values(stock=Gift.stock - quantity, reserved=Gift.reserved - quantity)
+        .returning(Gift.stock)
+    )
+    if after is not None:
+        db.session.add(
+            StockMovement(
+                gift_id=gift_id,
+                kind=MovementKind.ISSUED,
+                change=-quantity,
+                stock_after=after,
+                reason=reason[:200],
+                actor_id=getattr(actor, "id", None),
+                at=now,
+            )
+        )
+    return after
+
+
+def visit_souvenir() -> Gift | None:
+    """The logo souvenir a visit's guests receive (set on the gifts page); None: not kept in stock."""
+    gift_id = get_setting("gifts.visit_souvenir")
+    return db.session.get(Gift, gift_id) if gift_id else None
+
+
+def choose_visit_souvenir(actor: User, gift_id: int, now: datetime) -> None:
+    set_setting("gifts.visit_souvenir", gift_id, actor, now)
+    record_audit("settings.changed", target_type="settings", target_id="gifts", actor=actor, now=now,
+                 detail=f"gifts.visit_souvenir={gift_id}")
+    db.session.commit()

@@ -1,5 +1,6 @@
 """Gifts: the catalogue and its stock, which never goes below zero or below what is reserved, and
-every movement in or out; campaigns with their category limits, and allocations
+every movement in or out; campaigns with their category limits, and allocations; visits' souvenirs
+drawn on the stock
 
 Revision ID: b3d9f1a6c2e5
 Revises: 9a4f2e7c3b18
@@ -128,9 +129,21 @@ def upgrade():
     )
     op.create_index('ix_gift_allocations_campaign_id', 'gift_allocations', ['campaign_id'])
     op.create_index('ix_gift_allocations_client_id', 'gift_allocations', ['client_id'])
+    # Visits' souvenirs come out of the same stock. On SQLite a plain ADD COLUMN without the foreign
+    # key: adding a constraint there rebuilds the table, which would drop the room guard triggers
+    # (gifts are never deleted, and the code sets the column only from an existing gift).
+    op.add_column('bookings', sa.Column('souvenir_gift_id', sa.Integer(), nullable=True))
+    op.add_column('bookings', sa.Column('souvenirs_reserved', sa.Integer(), nullable=False, server_default='0'))
+    if op.get_bind().dialect.name == 'postgresql':
+        op.create_foreign_key(op.f('fk_bookings_souvenir_gift_id_gifts'), 'bookings', 'gifts',
+                              ['souvenir_gift_id'], ['id'])
 
 
 def downgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        op.drop_constraint(op.f('fk_bookings_souvenir_gift_id_gifts'), 'bookings', type_='foreignkey')
+    op.drop_column('bookings', 'souvenirs_reserved')
+    op.drop_column('bookings', 'souvenir_gift_id')
     op.drop_table('gift_allocations')
     op.drop_table('gift_campaign_categories')
     op.drop_table('gift_campaigns')
