@@ -19,12 +19,19 @@ from crmweb.auth.permissions import (
     require,
 )
 from crmweb.clients import labels as client_labels
-from crmweb.clients.search import SearchFilters, search_clients
+from crmweb.clients.search import SearchFilters, matching_ids, search_clients
+from crmweb.clients.services import labels as all_labels
 from crmweb.errors import Conflict, Invalid
 from crmweb.extensions import db
 from crmweb.gifts import approvals, bp, campaigns, labels, reports, rules, services
 from crmweb.gifts.campaigns import Limits
-from crmweb.gifts.forms import AllocationForm, CampaignForm, ListDecisionForm, SendGiftForm
+from crmweb.gifts.forms import (
+    AllocationForm,
+    BulkAllocationForm,
+    CampaignForm,
+    ListDecisionForm,
+    SendGiftForm,
+)
 from crmweb.gifts.models import Allocation
 from crmweb.gifts.rules import Category
 from crmweb.htmx import render
@@ -231,3 +238,35 @@ def check_allocation(campaign_id):
         refused = campaigns.refusal_for(chosen, client, None, gift, form.quantity.data, category)
         verdict = str(labels.REFUSALS[refused]) if refused else ""
     return render("gifts/_allocation_check.html", "gifts/_allocation_check.html", verdict=verdict)
+
+
+@bp.route("/gifts/campaigns/<int:campaign_id>/allocations/bulk", methods=["POST"])
+@require(GIFTS_LIST_PROSPECTS)
+def allocate_bulk(campaign_id):
+    """Everyone a search, a group or a tier finds, each by the plan's rules."""
+    chosen = campaigns.get_campaign(campaign_id)
+    form = BulkAllocationForm()
+    form.gift_id.choices = _allocation_form().gift_id.choices
+    form.label_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(label.id, label.name) for label in all_labels()
+    ]
+    filters = SearchFilters(
+        query=(form.q.data or "").strip()[:100], tier=form.tier.data or "", label_id=form.label_id.data
+    )
+    if not form.validate_on_submit() or not (filters.query or filters.tier or filters.label_id):
+        flash(_("请选择礼品，并给出客户搜索、分组或等级。"), "warning")
+        return _campaign_page(chosen, status_code=422)
+    ids = matching_ids(filters, request_now(), limit=BULK_LIMIT)
+    result = campaigns.allocate_many(
+        current_user, chosen, ids, services.get_gift(form.gift_id.data), form.quantity.data, request_now()
+    )
+    reasons = "；".join(f"{reason} {count}" for reason, count in result.refused.items())
+    flash(
+        _("已列入 %(added)s 个客户。", added=result.added)
+        + (_("未列入：%(reasons)s", reasons=reasons) if reasons else ""),
+        "success" if not reasons else "warning",
+    )
+    return redirect(url_for("gifts.campaign", campaign_id=campaign_id), code=303)
+
+
+BULK_LIMIT = 2000

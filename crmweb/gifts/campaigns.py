@@ -214,3 +214,33 @@ def allocate(
     )
     db.session.commit()
     return allocation
+
+
+@dataclass
+class BulkResult:
+    added: int
+    refused: dict  # reason (words) → how many
+
+
+def allocate_many(
+    actor: User, campaign: Campaign, client_ids: list[int], gift: Gift, quantity: int, now: datetime
+) -> BulkResult:
+    """Many clients at once (a search, a group or a tier), each by the same rules as one: those
+    that fit are listed, the others counted by the reason the plan gives."""
+    added, refused = 0, {}
+    for client_id in client_ids:
+        client = db.session.get(Client, client_id)
+        try:
+            allocate(
+                actor,
+                db.session.get(Campaign, campaign.id),
+                client,
+                client.contacts[0] if client.contacts else None,
+                db.session.get(Gift, gift.id),
+                quantity,
+                now,
+            )
+            added += 1
+        except (Invalid, NotAllowed) as reason:
+            refused[reason.message] = refused.get(reason.message, 0) + 1
+    return BulkResult(added, refused)

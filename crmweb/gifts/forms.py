@@ -5,6 +5,7 @@ from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from crmweb.clients.labels import TIER
 from crmweb.forms import Form
 from crmweb.gifts.labels import CATEGORIES, KINDS
 from crmweb.ids import coerce_id
@@ -122,3 +123,22 @@ class SendGiftForm(Form):
 
 class SouvenirForm(Form):
     gift_id = SelectField(_l("参观纪念品（每位来访者一份，从库存领用）"), coerce=int)
+
+
+class BulkAllocationForm(Form):
+    q = StringField(_l("客户搜索"), validators=[Optional(), Length(max=100)])
+    tier = SelectField(
+        _l("等级"),
+        default="",
+        choices=[SelectChoice("", "—")] + [SelectChoice(code, label) for code, label in TIER.items()],
+    )
+    label_id = SelectField(_l("分组或标签"), coerce=lambda v: int(v) if v else None, validate_choice=False)
+    gift_id = SelectField(_l("礼品"), coerce=coerce_id)
+    quantity = IntegerField(
+        _l("每人数量"),
+        default=1,
+        validators=[
+            InputRequired(_l("请填写数量。")),
+            NumberRange(min=1, max=1000, message=_l("数量为 1 到 1000。")),
+        ],
+    )

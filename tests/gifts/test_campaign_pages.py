@@ -155,3 +155,28 @@ def test_the_list_form_says_at_once_why_the_plan_refuses(app, client, hx_client,
         as_text=True
     )
     assert "超过该类别每份礼品的上限" in dear  # 4 × 150 > 500
+
+
+def test_a_tier_added_at_once_each_by_the_plans_rules(app, client, login_as):
+    manager = login_as("manager")
+    gift_id = int(client.post("/gifts/new", data=GIFT).headers["Location"].rsplit("/", 1)[1])
+    client.post(f"/gifts/{gift_id}/stock/receive", data={"quantity": "10"})
+    campaign = {**CAMPAIGN, "key_quota": "2"}
+    campaign_id = int(
+        client.post("/gifts/campaigns/new", data=campaign).headers["Location"].rsplit("/", 1)[1]
+    )
+    for n in range(3):
+        make_client(app, manager, f"重点客户{n}有限公司", tier="key")
+    make_client(app, manager, "流失的重点客户有限公司", tier="key", stage="lost")
+    added = client.post(
+        f"/gifts/campaigns/{campaign_id}/allocations/bulk",
+        data={"tier": "key", "gift_id": gift_id, "quantity": "1"},
+        follow_redirects=True,
+    )
+    text = added.get_data(as_text=True)
+    assert "已列入 2 个客户" in text and "该类别的名额已满。 1" in text and "已流失" in text
+    assert len(re.findall(r'id="allocation-\d+"', text)) == 2
+    nothing = client.post(
+        f"/gifts/campaigns/{campaign_id}/allocations/bulk", data={"gift_id": gift_id, "quantity": "1"}
+    )
+    assert nothing.status_code == 422  # no search, group or tier: not everyone at once
