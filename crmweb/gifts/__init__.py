@@ -16,4 +16,5 @@ area = Area(bp, client_panels=client_panels,
                            "gifts.list_submitted": _l("提交馈赠名单"),
                            "gifts.list_approved": _l("批准馈赠名单"),
                            "gifts.list_returned": _l("退回馈赠名单"), "gifts.sent": _l("发放礼品"),
-                           "gifts.report_exported": _l("导出馈赠报表")})
+                           "gifts.report_exported": _l("导出馈赠报表"),
+                           "gifts.client_year_read": _l("查看客户年度礼品")})

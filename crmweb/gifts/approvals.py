@@ -14,11 +14,15 @@ from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
 from crmweb.auth.permissions import role_can
 from crmweb.clients import timeline
+from crmweb.clients.models import Contact
 from crmweb.errors import Conflict, Invalid, NotAllowed
 from crmweb.extensions import db
-from crmweb.gifts import rules
+from crmweb.gifts import campaigns, rules
 from crmweb.gifts.models import Allocation, AllocationStatus, Campaign, Gift, StockMovement
 from crmweb.gifts.rules import Category, MovementKind
+from crmweb.messages import outbox, sending
+from crmweb.messages.labels import EXCLUSIONS
+from crmweb.messages.models import MessageTemplate
 
 
 def _list(campaign: Campaign, category: Category, *statuses: str) -> list[Allocation]:
@@ -118,8 +122,11 @@ def send_back(actor: User, campaign: Campaign, category: Category, comment: str,
     return len(returned)
 
 
-def mark_sent(actor: User, allocation: Allocation, delivery: str, now: datetime) -> None:
-    """Only an approved gift is sent: its stock issued, and it lands on the client's timeline."""
+def mark_sent(actor: User, allocation: Allocation, delivery: str, now: datetime,
+              greeting: MessageTemplate | None = None) -> str | None:
+    """Only an approved gift is sent: its stock issued, and it lands on the client's timeline;
+    with a greeting, a message to the recipient goes with it (once). Returns why the greeting
+    could not go, if it could not."""
     if allocation.status != AllocationStatus.APPROVED:
         raise Conflict(_("只有已批准的礼品才能发放。"))
     quantity = allocation.quantity
@@ -146,6 +153,7 @@ def mark_sent(actor: User, allocation: Allocation, delivery: str, now: datetime)
     )
     allocation.status, allocation.sent_by_id, allocation.sent_at = AllocationStatus.SENT, actor.id, now
     allocation.delivery = delivery.strip()[:100]
+    to_hand_over, not_greeted = _greeting(allocation, greeting, now) if greeting else ([], None)
     record_audit(
         "gifts.sent",
         target_type="client",
@@ -170,3 +178,16 @@ def mark_sent(actor: User, allocation: Allocation, delivery: str, now: datetime)
         },
         now,
     )
+    outbox.hand_over(to_hand_over)
+    return not_greeted
+
+
+def _greeting(
+    allocation: Allocation, template: MessageTemplate, now: datetime
+) -> tuple[list[int], str | None]:
+    contact = (db.session.get(Contact, allocation.contact_id) if allocation.contact_id
+               else campaigns.recipient(allocation.client))
+    if contact is None:
+        return [], _("该客户没有联系人")
+    ids, exclusion = sending.message_to(template, contact, f"gift:{allocation.id}", now)
+    return ids, str(EXCLUSIONS[exclusion]) if exclusion else None

@@ -35,6 +35,8 @@ from crmweb.gifts.forms import (
 from crmweb.gifts.models import Allocation
 from crmweb.gifts.rules import Category
 from crmweb.htmx import render
+from crmweb.messages import labels as message_labels
+from crmweb.messages import templates as message_templates
 from crmweb.timeutil import local_zone, request_now
 
 
@@ -107,7 +109,7 @@ def _campaign_page(campaign, form=None, status_code=200, refusal=None):
         refusal=refusal,
         statuses=statuses,
         decision=ListDecisionForm(formdata=None),
-        send_form=SendGiftForm(formdata=None),
+        send_form=_send_form(formdata=None),
         status_code=status_code,
     )
 
@@ -133,7 +135,7 @@ def allocate(campaign_id):
             current_user,
             chosen,
             client,
-            client.contacts[0] if client.contacts else None,
+            campaigns.recipient(client),
             services.get_gift(form.gift_id.data),
             form.quantity.data,
             request_now(),
@@ -186,15 +188,30 @@ def list_action(campaign_id, category, action):
     return redirect(url_for("gifts.campaign", campaign_id=campaign_id), code=303)
 
 
+def _send_form(**options) -> SendGiftForm:
+    form = SendGiftForm(**options)
+    form.greeting_id.choices = [SelectChoice("", _("不发送"))] + [
+        SelectChoice(template.id, f"{template.name}（{message_labels.CHANNELS[template.channel]}）")
+        for template in message_templates.all_templates()
+    ]
+    return form
+
+
 @bp.route("/gifts/allocations/<int:allocation_id>/send", methods=["POST"])
 @require(GIFTS_SEND)
 def send(allocation_id):
+    """Marked sent, optionally with a greeting to the recipient through the messages area."""
     allocation = db.get_or_404(Allocation, allocation_id)
-    form = SendGiftForm()
+    form = _send_form()
     if not form.validate_on_submit():
         return _campaign_page(campaigns.get_campaign(allocation.campaign_id), status_code=422)
-    approvals.mark_sent(current_user, allocation, form.delivery.data or "", request_now())
+    greeting = message_templates.get_template(form.greeting_id.data) if form.greeting_id.data else None
+    not_greeted = approvals.mark_sent(
+        current_user, allocation, form.delivery.data or "", request_now(), greeting
+    )
     flash(_("已登记发放。"), "success")
+    if not_greeted:
+        flash(_("问候未发送：%(reason)s", reason=not_greeted), "warning")
     return redirect(url_for("gifts.campaign", campaign_id=allocation.campaign_id), code=303)
 
 
@@ -235,7 +252,9 @@ def check_allocation(campaign_id):
     if client is not None and gift is not None and form.quantity.data and form.quantity.data > 0:
         category = Category(form.category.data) if form.category.data in set(Category) else None
         category = category or rules.category_of(client.stage, client.tier, client.vip_status)
-        refused = campaigns.refusal_for(chosen, client, None, gift, form.quantity.data, category)
+        refused = campaigns.refusal_for(
+            chosen, client, campaigns.recipient(client), gift, form.quantity.data, category
+        )
         verdict = str(labels.REFUSALS[refused]) if refused else ""
     return render("gifts/_allocation_check.html", "gifts/_allocation_check.html", verdict=verdict)
 
@@ -270,3 +289,29 @@ def allocate_bulk(campaign_id):
 
 
 BULK_LIMIT = 2000
+
+
+@bp.route("/gifts/reports/clients")
+@require(GIFTS_REPORTS)
+def client_year_report():
+    """Each client's gifts in a year beside its purchases that year; `?format=xlsx` as a workbook."""
+    this_year = request_now().astimezone(local_zone()).year
+    year = request.args.get("year", this_year, type=int)
+    if not 2000 <= year <= this_year + 1:
+        raise Invalid(_("年份无效。"), status_code=400)
+    rows = reports.client_year(year)
+    record_audit(
+        "gifts.client_year_read",
+        target_type="report",
+        target_id=year,
+        detail=f"format={request.args.get('format', 'html')[:10]}",
+        actor=current_user,
+        now=request_now(),
+    )
+    db.session.commit()
+    if request.args.get("format") == "xlsx":
+        response = current_app.response_class(reports.client_year_xlsx(year, rows), mimetype=XLSX)
+        response.headers["Content-Disposition"] = f'attachment; filename="gifts-by-client-{year}.xlsx"'
+        return response
+    return render("gifts/client_year.html", rows=rows, year=year, years=range(this_year, this_year - 6, -1),
+                  client_labels=client_labels)

@@ -105,6 +105,11 @@ def allocations(campaign: Campaign) -> list[Allocation]:
     ).all()
 
 
+def recipient(client: Client) -> Contact | None:
+    """Who receives the client's gift: its key person, else its first contact."""
+    return client.contacts[0] if client.contacts else None
+
+
 def refusal_for(
     campaign: Campaign,
     client: Client,
@@ -235,7 +240,7 @@ def allocate_many(
                 actor,
                 db.session.get(Campaign, campaign.id),
                 client,
-                client.contacts[0] if client.contacts else None,
+                recipient(client),
                 db.session.get(Gift, gift.id),
                 quantity,
                 now,

@@ -119,6 +119,8 @@ class ListDecisionForm(Form):
 
 class SendGiftForm(Form):
     delivery = StringField(_l("发放方式"), validators=[Optional(), Length(max=100)])
+    # A message template's id: the greeting that goes with the gift, if any.
+    greeting_id = SelectField(_l("同时发送问候"), coerce=lambda v: int(v) if v else None)
 
 
 class SouvenirForm(Form):

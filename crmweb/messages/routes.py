@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from crmweb.auth.permissions import (
     CLIENTS_APPROVE_VIP,
+    CLIENTS_EDIT,
     MESSAGES_SEND,
     MESSAGES_SETUP,
     MESSAGES_TEMPLATES,
@@ -18,10 +19,11 @@ from crmweb.auth.permissions import (
     role_can,
 )
 from crmweb.clients import labels as client_labels
+from crmweb.clients.models import Contact
 from crmweb.clients.rules import InvalidPhone, normalise_phone
 from crmweb.clients.services import labels as all_labels
 from crmweb.extensions import csrf, db
-from crmweb.htmx import render
+from crmweb.htmx import is_fragment_request, render
 from crmweb.messages import bp, callbacks, greetings, labels, optout, rules, sending, setup, templates
 from crmweb.messages.forms import GreetingForm, SendForm, TemplateForm, TestMessageForm, UnsubscribeForm
 from crmweb.messages.models import MessageSend, OutboxMessage
@@ -236,3 +238,19 @@ def setup_page():
     status_code = 422 if form.is_submitted() and (form.errors or form.recipient.errors) else 200
     return render("messages/setup.html", providers=setup.providers(), form=form, sent=sent, labels=labels,
                   status_code=status_code)
+
+
+@bp.route("/messages/contacts/<int:contact_id>/refusals/<channel>", methods=["POST"])
+@require(CLIENTS_EDIT)
+def contact_refusal(contact_id, channel):
+    """A contact said, by phone or letter, that they want (or again want) no SMS, email or gifts."""
+    contact = db.get_or_404(Contact, contact_id)
+    if channel not in optout.CHANNELS:
+        abort(404)
+    optout.set_refusal(current_user, contact, channel, bool(request.form.get("refuses")), request_now())
+    flash(_("已登记 %(name)s 的意愿。", name=contact.name), "success")
+    if is_fragment_request():
+        card = optout.preferences_card(current_user, contact.client)
+        return render(card.template, card.template, card=card)
+    return redirect(url_for("clients.detail", client_id=contact.client_id, _anchor="contact-preferences"),
+                    code=303)

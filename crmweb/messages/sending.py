@@ -188,6 +188,21 @@ def outbox_row(template: MessageTemplate, recipient: Recipient, not_before: date
     return row
 
 
+def message_to(template: MessageTemplate, contact: Contact, idempotency_key: str,
+               now: datetime) -> tuple[list[int], rules.Exclusion | None]:
+    """One message to one contact (the card that goes with a gift …), checked like every send and
+    written to the outbox in the caller's transaction, once per key. Returns the ids to hand over
+    after the commit (none when quiet hours hold it: the sweep sends it then) and why it was left
+    out, if it was."""
+    preview = assess([contact], template.channel, now)
+    not_before = preview.not_before or now
+    recipient = preview.recipients[0]
+    holiday = holiday_name(not_before.astimezone(local_zone()).date()) or ""
+    ids = outbox.queue_messages(
+        [{**outbox_row(template, recipient, not_before, holiday), "idempotency_key": idempotency_key}], now)
+    return (ids if preview.not_before is None and recipient.exclusion is None else []), recipient.exclusion
+
+
 def due_sends(now: datetime) -> list[int]:
     """Sends whose time has come and whose messages are not yet in the outbox (the sweep)."""
     return db.session.scalars(sa.select(MessageSend.id).where(

@@ -1,6 +1,8 @@
 """The approval chain by category and role; reservation, release and issue of the stock; a sent
 gift on the client's timeline."""
 
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 
@@ -11,6 +13,7 @@ from crmweb.extensions import db
 from crmweb.gifts import approvals, campaigns
 from crmweb.gifts.models import Allocation, Campaign, Gift
 from crmweb.gifts.rules import Category
+from crmweb.messages.models import MessageTemplate, OutboxMessage
 from crmweb.timeutil import utcnow
 from tests.clients.helpers import make_client
 from tests.conftest import gen_user, log_in
@@ -155,3 +158,34 @@ def test_the_gift_ledger_on_the_client_page_for_who_reads_its_dealings_only(app,
     login_as("specialist", on=other)
     shown = other.get(f"/clients/{prospect}").get_data(as_text=True)
     assert 'id="gift-ledger"' not in shown and "¥300.00" not in shown
+
+
+def test_a_gift_sent_with_a_greeting_to_its_recipient_once(app):
+    """The greeting goes through the messages area's outbox (one row per gift, whatever happens
+    twice); a recipient it cannot reach is named as the reason, and the gift is sent all the same."""
+    manager, campaign_id, gift_id = setup_campaign(app, quota=5, budget="5000", stock=5)
+    reached = make_client(app, manager, "意向甲有限公司", stage="prospect",
+                          contacts=[{"name": "赵强", "email": "zhao@example.cn"}])
+    unreachable = make_client(app, manager, "意向乙有限公司", stage="prospect", contacts=[{"name": "钱明"}])
+    daytime = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai: no quiet hours
+    with app.app_context():
+        template = MessageTemplate(name="中秋问候", channel="email", subject="中秋快乐",
+                                   body="{称呼}，中秋快乐！小礼物已寄出。", updated_at=daytime)
+        db.session.add(template)
+        db.session.commit()
+        template_id = template.id
+        ids = [campaigns.allocate(db.session.get(User, manager.id), db.session.get(Campaign, campaign_id),
+                                  db.session.get(Client, client_id), None, db.session.get(Gift, gift_id), 1,
+                                  daytime).id for client_id in (reached, unreachable)]
+    act(app, manager, approvals.submit, campaign_id, Category.PROSPECT)
+    act(app, manager, approvals.approve, campaign_id, Category.PROSPECT)
+    with app.app_context():
+        sender, template = db.session.get(User, manager.id), db.session.get(MessageTemplate, template_id)
+        assert approvals.mark_sent(sender, db.session.get(Allocation, ids[0]), "", daytime, template) is None
+        assert approvals.mark_sent(sender, db.session.get(Allocation, ids[1]), "", daytime, template) == \
+            "没有手机号或邮箱"
+        messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        assert [(m.idempotency_key, m.recipient, m.status) for m in messages] == [
+            (f"gift:{ids[0]}", "zhao@example.cn", "sent"), (f"gift:{ids[1]}", "", "skipped")]
+        assert messages[0].body.startswith("赵强，中秋快乐！小礼物已寄出。")
+        assert [db.session.get(Allocation, i).status for i in ids] == ["sent", "sent"]
