@@ -1,12 +1,13 @@
 """The areas of the product, in menu order. A new area is its package (exposing `area`, see
 crmweb/area.py) and one line here."""
-from crmweb import admin, auth, bookings, clients, dashboard, gifts, health, kb, messages, workdays
+from crmweb import admin, auth, bookings, callbacks, clients, dashboard, gifts, health, kb, messages, workdays
 
 AREAS = [
     health.area,
     auth.area,
     dashboard.area,
     clients.area,
+    callbacks.area,
     kb.area,
     bookings.area,
     workdays.area,

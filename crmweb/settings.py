@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 from sqlalchemy.orm import Mapped, mapped_column
 
+from crmweb.auth.audit import record_audit
 from crmweb.extensions import db
 from crmweb.timeutil import UTCDateTime
 
@@ -75,3 +76,11 @@ def set_setting(key: str, value, actor, now: datetime) -> None:
     db.session.add(row)
     if has_request_context() and "settings" in g:
         g.settings[key] = row.value
+
+
+def change_settings(actor, area: str, values: dict, now: datetime) -> None:
+    """A manager's changes to an area's settings, audited as one change; the caller commits."""
+    for key, value in values.items():
+        set_setting(key, value, actor, now)
+    record_audit("settings.changed", target_type="settings", target_id=area, actor=actor, now=now,
+                 detail=" ".join(f"{key}={value}" for key, value in values.items()))

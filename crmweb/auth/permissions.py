@@ -62,9 +62,12 @@ GIFTS_APPROVE_PROSPECTS = "gifts.approve_prospects"  # approve lists of prospect
 GIFTS_APPROVE_CLIENTS = "gifts.approve_clients"      # approve VIP and key-client lists (the director)
 GIFTS_SEND = "gifts.send"              # mark approved gifts sent
 GIFTS_REPORTS = "gifts.reports"        # campaign reports and their export (manager, director)
+CALLBACKS_VIEW = "callbacks.view"      # one's own callbacks: make them, retry, reschedule
+CALLBACKS_TEAM = "callbacks.team"      # everyone's callbacks: hand them out, start campaigns
+CALLBACKS_RULES = "callbacks.rules"    # the table of which events call for which callbacks
 
 _BOOKERS = {BOOKINGS_VIEW, BOOKINGS_CREATE}
-_STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW}
+_STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW, CALLBACKS_VIEW}
 _ARCHIVE_KEEPERS = _STAFF | {CLIENTS_CREATE, CLIENTS_EDIT}
 _KB_EDITORS = {KB_WRITE, KB_PUBLISH}
 _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
@@ -72,14 +75,15 @@ _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
     CLIENTS_SET_TIER, CLIENTS_IMPORT, CLIENTS_APPROVE_VIP, CLIENTS_REASSIGN, CLIENTS_EXPORT, CLIENTS_MERGE,
     ARCHIVE_GRANT, SETTINGS_BUSINESS, KB_SYNONYMS, *_BOOKERS, BOOKINGS_APPROVE, RECEPTION_DESK,
     MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK, GIFTS_LIST_PROSPECTS, GIFTS_LIST_CLIENTS,
-    GIFTS_APPROVE_PROSPECTS, GIFTS_SEND, GIFTS_REPORTS}
+    GIFTS_APPROVE_PROSPECTS, GIFTS_SEND, GIFTS_REPORTS, CALLBACKS_TEAM, CALLBACKS_RULES}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "director": frozenset(_MANAGEMENT | {USERS_CONFIRM, GIFTS_APPROVE_CLIENTS}),
     "manager": frozenset(_MANAGEMENT),
     "supervisor": frozenset(_ARCHIVE_KEEPERS | _KB_EDITORS | _BOOKERS | {
         CLIENTS_READ_ANY, CLIENTS_EDIT_ANY, CLIENTS_SET_TIER, CLIENTS_IMPORT, BOOKINGS_APPROVE_IF_SET,
-        MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK, GIFTS_LIST_PROSPECTS, GIFTS_SEND}),
+        MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK, GIFTS_LIST_PROSPECTS, GIFTS_SEND,
+        CALLBACKS_TEAM}),
     "specialist": frozenset(_ARCHIVE_KEEPERS | _BOOKERS | {CLIENTS_READ_ANY, CLIENTS_IMPORT, KB_WRITE,
                                                            MESSAGES_SEND, GIFTS_VIEW, GIFTS_LIST_PROSPECTS,
                                                            GIFTS_SEND}),

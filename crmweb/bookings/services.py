@@ -27,7 +27,7 @@ from crmweb.errors import Conflict, Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
 from crmweb.gifts import services as gift_stock
 from crmweb.ids import MAX_ID
-from crmweb.settings import get_setting, set_setting
+from crmweb.settings import change_settings, get_setting
 from crmweb.timeutil import local_zone
 from crmweb.workdays import is_working_day
 
@@ -82,10 +82,7 @@ def find_room(room_id: int | None) -> MeetingRoom | None:
 
 
 def save_settings(actor: User, values: dict, now: datetime) -> None:
-    for key, value in values.items():
-        set_setting(key, value, actor, now)
-    record_audit("settings.changed", target_type="settings", target_id="bookings", actor=actor, now=now,
-                 detail=" ".join(f"{key}={value}" for key, value in values.items()))
+    change_settings(actor, "bookings", values, now)
     db.session.commit()
 
 

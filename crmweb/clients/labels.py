@@ -13,6 +13,7 @@ VIP_STATUS = {"none": _l("非 VIP"), "eligible": _l("符合 VIP 条件"), "appli
 INTERACTION_KIND = {"visit": _l("拜访"), "callback": _l("回访"), "reception": _l("接待"),
                     "complaint": _l("投诉"), "proposal": _l("建议"), "communication": _l("沟通")}
 EVENT_KIND = {"sale": _l("购买"), "installation": _l("安装完成"), "repair": _l("维修完成"),
+              "repair_late": _l("维修超出承诺时间"),
               "complaint": _l("收到投诉"), "proposal": _l("收到建议")}
 CHANNEL = {"phone": _l("电话"), "visit": _l("上门"), "wechat": _l("微信"), "email": _l("邮件"),
            "sms": _l("短信"), "letter": _l("信函"), "other": _l("其他")}

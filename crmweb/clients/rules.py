@@ -49,6 +49,7 @@ class EventKind(StrEnum):
     SALE = "sale"
     INSTALLATION = "installation"
     REPAIR = "repair"
+    REPAIR_LATE = "repair_late"   # a repair visit that overran the time promised
     COMPLAINT = "complaint"
     PROPOSAL = "proposal"
 

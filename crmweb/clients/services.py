@@ -24,7 +24,7 @@ from crmweb.clients.settings import rhythm_days
 from crmweb.database import chunks, load_in
 from crmweb.errors import Conflict, Invalid, NotAllowed
 from crmweb.extensions import db
-from crmweb.settings import set_setting
+from crmweb.settings import change_settings
 from crmweb.timeutil import local_zone
 
 
@@ -264,12 +264,9 @@ def bulk_update(actor: User, client_ids: list[int], action: str, value, now: dat
 
 def save_archive_settings(actor: User, values: dict, now: datetime) -> None:
     """A manager's thresholds and rhythms; every client's next due date follows at once."""
-    for key, value in values.items():
-        set_setting(key, value, actor, now)
+    change_settings(actor, "clients", values, now)
     db.session.flush()
     recompute_contact_due()
-    record_audit("settings.changed", target_type="settings", target_id="clients", actor=actor, now=now,
-                 detail=" ".join(f"{key}={value}" for key, value in values.items()))
     db.session.commit()
 
 

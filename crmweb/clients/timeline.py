@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
 from crmweb.auth.permissions import CLIENTS_EDIT_ANY, role_can
-from crmweb.clients import rules
+from crmweb.clients import rules, signals
 from crmweb.clients.access import can_edit, confidential_row, require_edit
 from crmweb.clients.models import Client, Interaction, ServiceEvent
 from crmweb.errors import Conflict, Invalid, NotAllowed
@@ -40,6 +40,8 @@ def record_interaction(actor: User, client: Client, values: dict, now: datetime)
     db.session.add(interaction)
     if client.last_contact_at is None or interaction.occurred_at > client.last_contact_at:
         client.last_contact_at = interaction.occurred_at
+    db.session.flush()
+    signals.interaction_recorded.send(interaction, client=client, actor=actor, now=now)
     db.session.commit()
     return interaction
 
@@ -69,6 +71,8 @@ def record_event(actor: User, client: Client, values: dict, now: datetime) -> Se
     db.session.add(event)
     record_audit("client.event_recorded", target_type="client", target_id=client.id,
                  detail=event.kind, actor=actor, now=now)
+    db.session.flush()
+    signals.event_changed.send(event, client=client, actor=actor, now=now)
     db.session.commit()
     return event
 
@@ -116,6 +120,8 @@ def correct_record(actor: User, client: Client, record, values: dict, reason: st
         record_audit(f"{_record_kind(record)}.corrected", target_type="client", target_id=client.id,
                      actor=actor, now=now, detail=f"{_record_kind(record)}={record.id} "
                                                   f"fields={','.join(changed)} reason={reason[:80]}")
+        if isinstance(record, ServiceEvent):
+            signals.event_changed.send(record, client=client, actor=actor, now=now)
     db.session.commit()
 
 
@@ -127,6 +133,8 @@ def void_record(actor: User, client: Client, record, reason: str, now: datetime)
     _after_timeline_change(actor, client, was_sale, Decimal(0), now)
     record_audit(f"{_record_kind(record)}.voided", target_type="client", target_id=client.id,
                  actor=actor, now=now, detail=f"{_record_kind(record)}={record.id} reason={reason[:80]}")
+    if isinstance(record, ServiceEvent):
+        signals.event_changed.send(record, client=client, actor=actor, now=now)
     db.session.commit()
 
 

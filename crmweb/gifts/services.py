@@ -17,7 +17,7 @@ from crmweb.extensions import db
 from crmweb.gifts.models import Gift, StockMovement
 from crmweb.gifts.rules import MovementKind
 from crmweb.ids import MAX_ID
-from crmweb.settings import get_setting, set_setting
+from crmweb.settings import change_settings, get_setting
 
 
 def catalogue(include_inactive: bool = False) -> list[Gift]:
@@ -189,7 +189,5 @@ def visit_souvenir() -> Gift | None:
 
 
 def choose_visit_souvenir(actor: User, gift_id: int, now: datetime) -> None:
-    set_setting("gifts.visit_souvenir", gift_id, actor, now)
-    record_audit("settings.changed", target_type="settings", target_id="gifts", actor=actor, now=now,
-                 detail=f"gifts.visit_souvenir={gift_id}")
+    change_settings(actor, "gifts", {"gifts.visit_souvenir": gift_id}, now)
     db.session.commit()

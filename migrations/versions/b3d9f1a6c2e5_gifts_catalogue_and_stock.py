@@ -129,14 +129,17 @@ def upgrade():
     )
     op.create_index('ix_gift_allocations_campaign_id', 'gift_allocations', ['campaign_id'])
     op.create_index('ix_gift_allocations_client_id', 'gift_allocations', ['client_id'])
-    # Visits' souvenirs come out of the same stock. On SQLite a plain ADD COLUMN without the foreign
-    # key: adding a constraint there rebuilds the table, which would drop the room guard triggers
-    # (gifts are never deleted, and the code sets the column only from an existing gift).
-    op.add_column('bookings', sa.Column('souvenir_gift_id', sa.Integer(), nullable=True))
-    op.add_column('bookings', sa.Column('souvenirs_reserved', sa.Integer(), nullable=False, server_default='0'))
+    # Visits' souvenirs come out of the same stock. On SQLite the foreign key goes inline with
+    # ADD COLUMN: adding a constraint afterwards rebuilds the table, which would drop the room
+    # guard triggers.
     if op.get_bind().dialect.name == 'postgresql':
+        op.add_column('bookings', sa.Column('souvenir_gift_id', sa.Integer(), nullable=True))
         op.create_foreign_key(op.f('fk_bookings_souvenir_gift_id_gifts'), 'bookings', 'gifts',
                               ['souvenir_gift_id'], ['id'])
+    else:
+        op.execute('ALTER TABLE bookings ADD COLUMN souvenir_gift_id INTEGER '
+                   'CONSTRAINT fk_bookings_souvenir_gift_id_gifts REFERENCES gifts (id)')
+    op.add_column('bookings', sa.Column('souvenirs_reserved', sa.Integer(), nullable=False, server_default='0'))
 
 
 def downgrade():
