@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
-from crmweb.auth.permissions import CALLBACKS_TEAM, role_can
+from crmweb.auth.permissions import CALLBACKS_RULES, CALLBACKS_TEAM, role_can
 from crmweb.callbacks import labels, rules
 from crmweb.callbacks.models import Callback, CallbackRule
 from crmweb.callbacks.rules import ContentType, Outcome, Source, Status, Timing
@@ -49,6 +49,9 @@ def spec_of(rule: CallbackRule) -> rules.RuleSpec:
 
 
 def save_rule(actor: User, rule: CallbackRule | None, values: dict, now: datetime) -> CallbackRule:
+    """A line of the table added or changed (switched off rather than deleted)."""
+    if not role_can(actor.role, CALLBACKS_RULES):
+        raise NotAllowed(_("只有经理和总监可以修改回访规则。"))
     if values["ends_after"] < values["starts_after"]:
         raise Invalid(_("窗口的结束不能早于开始。"))
     same = sa.select(CallbackRule.id).where(*(getattr(CallbackRule, name) == values[name] for name in

@@ -1,4 +1,5 @@
 """The "today" page: each area's cards for the person signed in."""
+from flask import abort
 from flask_login import current_user
 
 from crmweb import areas
@@ -10,14 +11,29 @@ from crmweb.htmx import render
 from crmweb.timeutil import local_zone, request_now
 
 
+def _cards_of(area) -> list:
+    now = request_now()
+    return area.today_cards(current_user, now, now.astimezone(local_zone()).date())
+
+
 @bp.route("/")
 @require(DASHBOARD_VIEW)
 def index():
-    now = request_now()
-    today = now.astimezone(local_zone()).date()
-    cards = [card for area in areas.AREAS if area.today_cards
-             for card in area.today_cards(current_user, now, today)]
-    return render("dashboard/index.html", today=today, cards=cards)
+    """Every area's cards, each area's in its own region that refreshes itself."""
+    sections = [(area.blueprint.name, _cards_of(area)) for area in areas.AREAS if area.today_cards]
+    return render("dashboard/index.html", today=request_now().astimezone(local_zone()).date(),
+                  sections=sections)
+
+
+@bp.route("/today/<name>")
+@require(DASHBOARD_VIEW)
+@passive
+def area_cards(name):
+    """One area's cards alone, as the page polls them (a GET that writes nothing)."""
+    area = next((area for area in areas.AREAS if area.today_cards and area.blueprint.name == name), None)
+    if area is None:
+        abort(404)
+    return render("dashboard/_area.html", "dashboard/_area.html", name=name, cards=_cards_of(area))
 
 
 @bp.route("/notices")

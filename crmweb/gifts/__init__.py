@@ -7,8 +7,9 @@ bp = Blueprint("gifts", __name__)
 from crmweb.area import Area  # noqa: E402
 from crmweb.gifts import campaign_routes, routes, settings  # noqa: E402,F401
 from crmweb.gifts.ledger import client_panels  # noqa: E402
+from crmweb.gifts.today import today_cards  # noqa: E402
 
-area = Area(bp, client_panels=client_panels,
+area = Area(bp, client_panels=client_panels, today_cards=today_cards,
             menu=(("gifts.index", _l("礼品")), ("gifts.campaign_list", _l("馈赠活动"))),
             audit_actions={"gifts.saved": _l("保存礼品"), "gifts.stock_moved": _l("礼品出入库"),
                            "gifts.campaign_created": _l("新建馈赠活动"),

@@ -83,6 +83,8 @@ def test_a_vip_list_approved_by_the_director_and_a_gift_sent_through_the_pages(a
     assert client.post(f"{base}/approve").status_code == 403  # the manager does not approve a VIP list
     director = app.test_client()
     login_as("director", on=director)
+    waiting = director.get("/").get_data(as_text=True)
+    assert "待审批的馈赠名单" in waiting and f'id="today-gift-list-{campaign_id}-vip"' in waiting
     page = director.get(f"/gifts/campaigns/{campaign_id}").get_data(as_text=True)
     assert 'id="approve-vip"' in page
     assert director.post(f"{base}/return", data={"comment": ""}).status_code == 422
