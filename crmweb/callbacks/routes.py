@@ -50,7 +50,7 @@ def index():
     return render(
         "callbacks/index.html", "callbacks/_table.html", rows=services.rows(listed, today), today=today,
         team=team, who=who, people=assignable_owners() if team else [], labels=labels,
-        by_person=services.overdue_by_person(today) if team else [],
+        by_person=services.overdue_by_person(request_now()) if team else [],
         done=services.recently_done(current_user.id))
 
 

@@ -159,17 +159,37 @@ def recently_done(assignee_id: int, limit: int = 20) -> list[Callback]:
         .options(selectinload(Callback.client)).order_by(Callback.done_at.desc()).limit(limit)).all()
 
 
-def overdue_by_person(today: date) -> list[tuple[User | None, int, int]]:
-    """For supervisors: per person, callbacks overdue and due today."""
-    counts = db.session.execute(
+@dataclass
+class Behind:
+    """One person's late work, for supervisors."""
+    person: User | None
+    overdue: int = 0          # callbacks past their window
+    due: int = 0              # callbacks due today
+    out_of_touch: int = 0     # their clients past the stay-in-touch rhythm
+
+
+def overdue_by_person(now: datetime) -> list[Behind]:
+    """Per person: callbacks overdue and due today, and their clients overdue for contact."""
+    today = local_day(now)
+    calls = db.session.execute(
         sa.select(Callback.assignee_id,
                   sa.func.count().filter(Callback.closes_on < today),
                   sa.func.count().filter(Callback.closes_on >= today, Callback.opens_on <= today))
         .where(Callback.status == Status.OPEN).group_by(Callback.assignee_id)).all()
+    late_clients = db.session.execute(
+        sa.select(Client.owner_id, sa.func.count()).where(Client.contact_due_at < now)
+        .group_by(Client.owner_id)).all()
+    rows: dict[int | None, Behind] = {}
+    for person, overdue, due in calls:
+        rows.setdefault(person, Behind(None)).overdue, rows[person].due = overdue, due
+    for person, count in late_clients:
+        rows.setdefault(person, Behind(None)).out_of_touch = count
     people = {user.id: user for user in db.session.scalars(
-        sa.select(User).where(User.id.in_([row[0] for row in counts if row[0]])))}
-    return sorted(((people.get(person), overdue, due) for person, overdue, due in counts if overdue or due),
-                  key=lambda row: (-row[1], -row[2]))
+        sa.select(User).where(User.id.in_([person for person in rows if person])))}
+    for person, row in rows.items():
+        row.person = people.get(person)
+    return sorted((row for row in rows.values() if row.overdue or row.due or row.out_of_touch),
+                  key=lambda row: (-row.overdue, -row.out_of_touch, -row.due))
 
 
 # --- making a call ----------------------------------------------------------------------------

@@ -17,5 +17,5 @@ def today_cards(user: User, now: datetime, today: date) -> list[TodayCard]:
     cards = [TodayCard("callbacks/_today.html", {
         "rows": due[:LISTED], "more": len(due) > LISTED, "labels": labels})]
     if role_can(user.role, CALLBACKS_TEAM):
-        cards.append(TodayCard("callbacks/_team.html", {"by_person": services.overdue_by_person(today)}))
+        cards.append(TodayCard("callbacks/_team.html", {"by_person": services.overdue_by_person(now)}))
     return cards

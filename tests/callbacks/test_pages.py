@@ -1,12 +1,15 @@
 """The rules table and the plan's numbers, kept by managers; the callback list and the "today"
 cards per role."""
 import re
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from crmweb.callbacks.models import CallbackRule
+from crmweb.clients.models import Client
 from crmweb.extensions import db
 from crmweb.settings import get_setting
+from crmweb.timeutil import utcnow
 from tests.callbacks.helpers import a_working_day_moment, record_event
 from tests.clients.helpers import make_client
 from tests.conftest import gen_user
@@ -54,8 +57,16 @@ def test_today_cards_my_calls_and_for_supervisors_the_team(app, client, login_as
     assert 'id="today-team-callbacks"' not in page
     supervisor = app.test_client()
     login_as("supervisor", on=supervisor)
+    with app.app_context():  # the colleague's other client is a week past its rhythm
+        late = db.session.get(Client, make_client(app, colleague, "泰州药业有限公司"))
+        late.last_contact_at = utcnow() - timedelta(days=37)
+        db.session.commit()
     team = supervisor.get("/today/callbacks").get_data(as_text=True)
-    assert 'id="today-team-callbacks"' in team and colleague.display_name in team
+    row = re.search(rf"<tr><td><a [^>]*>{colleague.display_name}</a></td>(.*?)</tr>", team, re.S).group(1)
+    # The complaint's callback (due today, or overdue when the tests run on a day off); one client
+    # out of touch.
+    overdue, due, out_of_touch = (int(n) for n in re.findall(r"<td>(?:<a [^>]*>)?(\d+)", row))
+    assert (overdue + due, out_of_touch) == (1, 1)
     everyone = supervisor.get("/callbacks?assignee=all").get_data(as_text=True)
     assert len(re.findall(r'<tr id="callback-\d+">', everyone)) == 2
     only_theirs = supervisor.get(f"/callbacks?assignee={colleague.id}", headers={"HX-Request": "true"})
