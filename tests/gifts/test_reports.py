@@ -32,8 +32,8 @@ def sale(client_id, amount, at, voided=False):
                                 created_at=at, voided_at=at if voided else None))
 
 
-def other_campaign(name):
-    first = db.session.get(Campaign, 1)
+def other_campaign(name, like_id):
+    first = db.session.get(Campaign, like_id)
     campaign = Campaign(name=name, starts_on=first.starts_on, ends_on=first.ends_on, budget=Decimal(9999),
                         created_at=first.created_at)
     db.session.add(campaign)
@@ -46,7 +46,7 @@ def test_a_years_gifts_beside_the_purchases(app, client, login_as):
     first = make_client(app, manager, "甲贸易有限公司", tier="important")
     second = make_client(app, manager, "乙机械有限公司")
     with app.app_context():
-        spring, autumn = other_campaign("2026 春节礼品"), other_campaign("2025 中秋礼品")
+        spring, autumn = (other_campaign(name, campaign_id) for name in ("2026 春节礼品", "2025 中秋礼品"))
         sent_gift(campaign_id, gift_id, first, 2, "150", MID_2026)      # 300
         sent_gift(spring, gift_id, first, 1, "200", FIRST_OF_2026)      # 200: 2026 in Shanghai
         sent_gift(autumn, gift_id, first, 5, "100", LAST_OF_2025)       # 2025: not counted
