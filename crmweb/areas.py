@@ -1,6 +1,19 @@
 """The areas of the product, in menu order. A new area is its package (exposing `area`, see
 crmweb/area.py) and one line here."""
-from crmweb import admin, auth, bookings, callbacks, clients, dashboard, gifts, health, kb, messages, workdays
+from crmweb import (
+    admin,
+    auth,
+    bookings,
+    callbacks,
+    clients,
+    dashboard,
+    gifts,
+    health,
+    kb,
+    messages,
+    plans,
+    workdays,
+)
 
 AREAS = [
     health.area,
@@ -8,6 +21,7 @@ AREAS = [
     dashboard.area,
     clients.area,
     callbacks.area,
+    plans.area,
     kb.area,
     bookings.area,
     workdays.area,

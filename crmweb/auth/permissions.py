@@ -65,6 +65,10 @@ GIFTS_REPORTS = "gifts.reports"        # campaign reports and their export (mana
 CALLBACKS_VIEW = "callbacks.view"      # one's own callbacks: make them, retry, reschedule
 CALLBACKS_TEAM = "callbacks.team"      # everyone's callbacks: hand them out, start campaigns
 CALLBACKS_RULES = "callbacks.rules"    # the table of which events call for which callbacks
+PLANS_VIEW = "plans.view"              # maintenance plans, their tasks; one's own tasks and progress
+PLANS_DRAFT = "plans.draft"            # draft, submit, start and close plans; split them into tasks
+PLANS_REVIEW = "plans.review"          # review submitted plans or return them (the manager)
+PLANS_APPROVE = "plans.approve"        # approve reviewed plans or return them (the director)
 
 _BOOKERS = {BOOKINGS_VIEW, BOOKINGS_CREATE}
 _STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW, CALLBACKS_VIEW}
@@ -78,15 +82,15 @@ _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
     GIFTS_APPROVE_PROSPECTS, GIFTS_SEND, GIFTS_REPORTS, CALLBACKS_TEAM, CALLBACKS_RULES}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "director": frozenset(_MANAGEMENT | {USERS_CONFIRM, GIFTS_APPROVE_CLIENTS}),
-    "manager": frozenset(_MANAGEMENT),
+    "director": frozenset(_MANAGEMENT | {USERS_CONFIRM, GIFTS_APPROVE_CLIENTS, PLANS_VIEW, PLANS_APPROVE}),
+    "manager": frozenset(_MANAGEMENT | {PLANS_VIEW, PLANS_REVIEW}),
     "supervisor": frozenset(_ARCHIVE_KEEPERS | _KB_EDITORS | _BOOKERS | {
         CLIENTS_READ_ANY, CLIENTS_EDIT_ANY, CLIENTS_SET_TIER, CLIENTS_IMPORT, BOOKINGS_APPROVE_IF_SET,
         MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK, GIFTS_LIST_PROSPECTS, GIFTS_SEND,
-        CALLBACKS_TEAM}),
+        CALLBACKS_TEAM, PLANS_VIEW, PLANS_DRAFT}),
     "specialist": frozenset(_ARCHIVE_KEEPERS | _BOOKERS | {CLIENTS_READ_ANY, CLIENTS_IMPORT, KB_WRITE,
                                                            MESSAGES_SEND, GIFTS_VIEW, GIFTS_LIST_PROSPECTS,
-                                                           GIFTS_SEND}),
+                                                           GIFTS_SEND, PLANS_VIEW}),
     # Sales keep their own clients; of other owners' clients they see name, tier and owner.
     "sales": frozenset(_ARCHIVE_KEEPERS | _BOOKERS),
     "service": frozenset(_STAFF | {CLIENTS_READ_ANY, KB_WRITE}),

@@ -136,6 +136,18 @@ EXPORT_TYPES = {
 }
 
 
+@bp.route("/clients/pick", endpoint="pick")
+@require(CLIENTS_VIEW)
+def pick_as_you_type():
+    """Search as you type for a form's client (a plan's …): name and tier, which every person
+    who sees the client list sees."""
+    query = request.args.get("client_q", "")[:100]
+    found = search.search_clients(search.SearchFilters(query=query), 1, 8, request_now()).items \
+        if query.strip() else []
+    return render("bookings/_client_choices.html", "bookings/_client_choices.html", clients=found,
+                  client_labels=labels)
+
+
 @bp.route("/clients/export.<export_format>")
 @require(CLIENTS_EXPORT)
 def export(export_format):
