@@ -12,6 +12,7 @@ from crmweb.settings import get_setting
 from crmweb.timeutil import utcnow
 from tests.callbacks.helpers import a_working_day_moment, record_event
 from tests.clients.helpers import make_client
+from tests.clients.test_query_counts import statements_for
 from tests.conftest import gen_user
 
 NEW_RULE = {"event_kind": "installation", "starts_after": "30", "ends_after": "45", "unit": "days",
@@ -72,3 +73,19 @@ def test_today_cards_my_calls_and_for_supervisors_the_team(app, client, login_as
     only_theirs = supervisor.get(f"/callbacks?assignee={colleague.id}", headers={"HX-Request": "true"})
     assert only_theirs.get_data(as_text=True).count('<tr id="callback-') == 1
     assert supervisor.get("/today/nothing").status_code == 404
+
+
+def test_the_callback_list_costs_the_same_for_3_and_30_calls(app, client, login_as):
+    login_as("supervisor")
+    owners = [gen_user(app, "specialist") for _ in range(3)]
+
+    def add_calls(start, count):
+        for n in range(start, start + count):
+            owner = owners[n % 3]
+            client_id = make_client(app, owner, f"客户{n:03d}有限公司")
+            record_event(app, owner, client_id, "complaint", a_working_day_moment(app))
+
+    add_calls(0, 3)
+    few = statements_for(app, client, "/callbacks?assignee=all")
+    add_calls(3, 27)
+    assert statements_for(app, client, "/callbacks?assignee=all") == few

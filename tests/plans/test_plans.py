@@ -18,6 +18,7 @@ from crmweb.gifts.models import Allocation, Campaign, Gift
 from crmweb.plans import services
 from crmweb.plans.models import Plan, PlanStep
 from tests.clients.helpers import make_client
+from tests.clients.test_query_counts import statements_for
 from tests.conftest import gen_user, log_in
 
 PLAN = {
@@ -46,8 +47,8 @@ def people(app):
     return clients
 
 
-def draft(app, people, **changes):
-    client_id = make_client(app, people["supervisor"].user, "华通机械有限公司")
+def draft(app, people, client_name="华通机械有限公司", **changes):
+    client_id = make_client(app, people["supervisor"].user, client_name)
     answer = people["supervisor"].post("/plans/new", data={**PLAN, "client_id": client_id, **changes})
     assert answer.status_code == 303, answer.get_data(as_text=True)
     return int(answer.headers["Location"].rsplit("/", 1)[1]), client_id
@@ -252,3 +253,22 @@ def test_who_sees_plans(app, people):
     )
     assert people["supervisor"].get("/plans/999999").status_code == 404
     assert people["supervisor"].post(f"/plans/{plan_id}/dance").status_code == 404
+
+
+def test_the_plan_list_and_a_plan_cost_the_same_for_few_and_many(app, people):
+    supervisor = people["supervisor"]
+    plan_id, _client_id = draft(app, people)
+    few_list = statements_for(app, supervisor, "/plans")
+    few_page = statements_for(app, supervisor, f"/plans/{plan_id}")
+    for n in range(10):
+        draft(app, people, client_name=f"客户{n}有限公司", title=f"方案{n}")
+    for step, role in CHAIN:
+        people[role].post(f"/plans/{plan_id}/{step}")
+    for n in range(8):
+        supervisor.post(
+            f"/plans/{plan_id}/tasks",
+            data={"title": f"任务{n}", "assignee_id": supervisor.user.id, "due_on": "2030-01-01"},
+        )
+    assert statements_for(app, supervisor, "/plans") == few_list
+    # In progress, the page adds its figures (a fixed few statements), not one per task.
+    assert statements_for(app, supervisor, f"/plans/{plan_id}") <= few_page + 8
