@@ -8,11 +8,13 @@ bp = Blueprint("plans", __name__)
 
 from crmweb.area import Area  # noqa: E402
 from crmweb.plans import routes  # noqa: E402,F401
+from crmweb.plans.demo import seed_demo_plans  # noqa: E402
 from crmweb.plans.today import today_cards  # noqa: E402
 
 area = Area(
     bp,
     today_cards=today_cards,
+    seed_demo=seed_demo_plans,
     menu=(("plans.index", _l("维护方案")),),
     audit_actions={
         "plans.created": _l("起草维护方案"),
