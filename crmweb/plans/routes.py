@@ -94,6 +94,7 @@ def new():
 @require(PLANS_DRAFT)
 def edit(plan_id):
     plan = services.get_plan(plan_id)
+    services.require_editable(plan)
     form = _plan_form(obj=plan) if request.method == "GET" else _plan_form()
     if request.method == "GET":
         form.methods.data = plan.method_list

@@ -73,6 +73,12 @@ def _check_period(values: dict) -> None:
         raise Invalid(_("请选择一个客户或一个客户分组。"))
 
 
+def require_editable(plan: Plan) -> None:
+    """What was submitted or approved stays as it was; only a draft or a returned plan changes."""
+    if plan.status not in rules.EDITABLE:
+        raise Conflict(_("只有草稿或退回的方案可以修改。"))
+
+
 def create_plan(actor: User, values: dict, now: datetime) -> Plan:
     _require_draft(actor)
     _check_period(values)
@@ -85,10 +91,9 @@ def create_plan(actor: User, values: dict, now: datetime) -> Plan:
 
 
 def update_plan(actor: User, plan: Plan, values: dict, now: datetime) -> None:
-    """Only a draft or a returned plan changes; what was approved stays as approved."""
+    """The plan's fields, while it is a draft or returned."""
     _require_draft(actor)
-    if plan.status not in rules.EDITABLE:
-        raise Conflict(_("只有草稿或退回的方案可以修改。"))
+    require_editable(plan)
     _check_period(values)
     for name, value in values.items():
         setattr(plan, name, value)
@@ -99,8 +104,7 @@ def update_plan(actor: User, plan: Plan, values: dict, now: datetime) -> None:
 
 def add_level(actor: User, plan: Plan, values: dict, now: datetime) -> None:
     _require_draft(actor)
-    if plan.status not in rules.EDITABLE:
-        raise Conflict(_("只有草稿或退回的方案可以修改。"))
+    require_editable(plan)
     plan.levels.append(PlanLevel(**values))
     plan.updated_at = now
     db.session.commit()
@@ -108,8 +112,7 @@ def add_level(actor: User, plan: Plan, values: dict, now: datetime) -> None:
 
 def remove_level(actor: User, plan: Plan, level_id: int, now: datetime) -> None:
     _require_draft(actor)
-    if plan.status not in rules.EDITABLE:
-        raise Conflict(_("只有草稿或退回的方案可以修改。"))
+    require_editable(plan)
     plan.levels = [level for level in plan.levels if level.id != level_id]
     plan.updated_at = now
     db.session.commit()
