@@ -106,7 +106,8 @@ def test_time_left_counts_working_minutes_either_side():
 
 def test_the_most_particular_deadline_row_applies():
     rows = [DeadlineRow("complaint", ANY, ANY, 240, 1350), DeadlineRow("complaint", ANY, "key", 120, 900),
-            DeadlineRow("complaint", "urgent", ANY, 60, 450), DeadlineRow("complaint", "urgent", "key", 30, 225)]
+            DeadlineRow("complaint", "urgent", ANY, 60, 450),
+            DeadlineRow("complaint", "urgent", "key", 30, 225)]
     assert deadline_for(rows, "complaint", "normal", "general").response == 240
     assert deadline_for(rows, "complaint", "normal", "key").response == 120
     assert deadline_for(rows, "complaint", "urgent", "general").response == 60
