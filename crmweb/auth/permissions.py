@@ -69,9 +69,13 @@ PLANS_VIEW = "plans.view"              # maintenance plans, their tasks; one's o
 PLANS_DRAFT = "plans.draft"            # draft, submit, start and close plans; split them into tasks
 PLANS_REVIEW = "plans.review"          # review submitted plans or return them (the manager)
 PLANS_APPROVE = "plans.approve"        # approve reviewed plans or return them (the director)
+CASES_OPEN = "cases.open"              # open a service case (the front desk too)
+CASES_VIEW = "cases.view"              # cases: one's own to work, every case to read
+CASES_TEAM = "cases.team"              # assign, escalate and work any case; reports; repeat complainers
+CASES_SETUP = "cases.setup"            # the deadline table and the working hours
 
 _BOOKERS = {BOOKINGS_VIEW, BOOKINGS_CREATE}
-_STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW, CALLBACKS_VIEW}
+_STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW, CALLBACKS_VIEW, CASES_OPEN}
 _ARCHIVE_KEEPERS = _STAFF | {CLIENTS_CREATE, CLIENTS_EDIT}
 _KB_EDITORS = {KB_WRITE, KB_PUBLISH}
 _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
@@ -79,7 +83,8 @@ _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
     CLIENTS_SET_TIER, CLIENTS_IMPORT, CLIENTS_APPROVE_VIP, CLIENTS_REASSIGN, CLIENTS_EXPORT, CLIENTS_MERGE,
     ARCHIVE_GRANT, SETTINGS_BUSINESS, KB_SYNONYMS, *_BOOKERS, BOOKINGS_APPROVE, RECEPTION_DESK,
     MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK, GIFTS_LIST_PROSPECTS, GIFTS_LIST_CLIENTS,
-    GIFTS_APPROVE_PROSPECTS, GIFTS_SEND, GIFTS_REPORTS, CALLBACKS_TEAM, CALLBACKS_RULES}
+    GIFTS_APPROVE_PROSPECTS, GIFTS_SEND, GIFTS_REPORTS, CALLBACKS_TEAM, CALLBACKS_RULES,
+    CASES_VIEW, CASES_TEAM, CASES_SETUP}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "director": frozenset(_MANAGEMENT | {USERS_CONFIRM, GIFTS_APPROVE_CLIENTS, PLANS_VIEW, PLANS_APPROVE}),
@@ -87,16 +92,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "supervisor": frozenset(_ARCHIVE_KEEPERS | _KB_EDITORS | _BOOKERS | {
         CLIENTS_READ_ANY, CLIENTS_EDIT_ANY, CLIENTS_SET_TIER, CLIENTS_IMPORT, BOOKINGS_APPROVE_IF_SET,
         MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK, GIFTS_LIST_PROSPECTS, GIFTS_SEND,
-        CALLBACKS_TEAM, PLANS_VIEW, PLANS_DRAFT}),
+        CALLBACKS_TEAM, PLANS_VIEW, PLANS_DRAFT, CASES_VIEW, CASES_TEAM}),
     "specialist": frozenset(_ARCHIVE_KEEPERS | _BOOKERS | {CLIENTS_READ_ANY, CLIENTS_IMPORT, KB_WRITE,
                                                            MESSAGES_SEND, GIFTS_VIEW, GIFTS_LIST_PROSPECTS,
-                                                           GIFTS_SEND, PLANS_VIEW}),
+                                                           GIFTS_SEND, PLANS_VIEW, CASES_VIEW}),
     # Sales keep their own clients; of other owners' clients they see name, tier and owner.
     "sales": frozenset(_ARCHIVE_KEEPERS | _BOOKERS),
-    "service": frozenset(_STAFF | {CLIENTS_READ_ANY, KB_WRITE}),
+    "service": frozenset(_STAFF | {CLIENTS_READ_ANY, KB_WRITE, CASES_VIEW}),
     # Reception receives visitors and answers them from the knowledge base; of the archive it
     # sees a visitor's client name and tier, nothing more.
-    "reception": frozenset(_BOOKERS | {DASHBOARD_VIEW, KB_VIEW, RECEPTION_DESK}),
+    "reception": frozenset(_BOOKERS | {DASHBOARD_VIEW, KB_VIEW, RECEPTION_DESK, CASES_OPEN}),
     # Separation of duties: the administrator runs the system, not the business.
     "admin": frozenset({DASHBOARD_VIEW, ADMIN_USERS, ADMIN_AUDIT, KB_VIEW, ROOMS_MANAGE, MESSAGES_SETUP,
                         CALENDAR_EDIT}),

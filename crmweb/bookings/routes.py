@@ -12,7 +12,7 @@ from crmweb.bookings import bp, exporting, labels, rules, services
 from crmweb.bookings.forms import BookingForm, BookingSettingsForm, PrepareForm, people_choices
 from crmweb.bookings.settings import numbers
 from crmweb.clients import labels as client_labels
-from crmweb.clients.search import SearchFilters, search_clients
+from crmweb.clients.picker import client_choices
 from crmweb.clients.services import assignable_owners
 from crmweb.errors import Conflict
 from crmweb.htmx import render
@@ -154,11 +154,8 @@ def _guidance(form) -> dict:
 @bp.route("/bookings/clients")
 @require(BOOKINGS_CREATE)
 def pick_client():
-    """Search as you type for the client of a visit: name and tier only, for every booker."""
-    query = request.args.get("client_q", "")[:100]
-    found = search_clients(SearchFilters(query=query), 1, 8, request_now()).items if query.strip() else []
-    return render("bookings/_client_choices.html", "bookings/_client_choices.html", clients=found,
-                  client_labels=client_labels)
+    """Search as you type for the client of a visit, for every booker (the front desk too)."""
+    return client_choices()
 
 
 @bp.route("/bookings/<int:booking_id>")

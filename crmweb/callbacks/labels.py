@@ -8,7 +8,8 @@ CONTENT_TYPES = {ContentType.EXPLAIN: _l("解释"), ContentType.PROMOTE: _l("宣
                  ContentType.ADVISE: _l("建议"), ContentType.GUIDE: _l("指导")}
 STATUSES = {Status.OPEN: _l("待回访"), Status.DONE: _l("已完成"), Status.UNREACHED: _l("未能联系上"),
             Status.CANCELLED: _l("已取消")}
-SOURCES = {Source.EVENT: _l("事件"), Source.FOLLOW_UP: _l("跟进"), Source.CAMPAIGN: _l("回访活动")}
+SOURCES = {Source.EVENT: _l("事件"), Source.FOLLOW_UP: _l("跟进"), Source.CAMPAIGN: _l("回访活动"),
+           Source.CASE: _l("工单确认")}
 OUTCOMES = {Outcome.REACHED: _l("已联系上"), Outcome.NO_ANSWER: _l("无人接听"),
             Outcome.CALL_BACK: _l("客户约定改时间")}
 UNITS = {Unit.DAYS: _l("天"), Unit.MONTHS: _l("个月")}

@@ -101,7 +101,8 @@ def record(callback_id):
         services.record_result(current_user, callback, result, request_now())
     except Invalid as refused:
         db.session.rollback()
-        form.call_at.errors = [refused.message]
+        beside = form.satisfaction if form.outcome.data == "reached" else form.call_at
+        beside.errors = [refused.message]
         return _page(services.get_callback(callback_id), form=form, status_code=422)
     flash({"reached": _("回访已记录，并记入客户时间线。"), "no_answer": _("已记下无人接听。"),
            "call_back": _("已按客户约定的时间改期。")}[form.outcome.data], "success")

@@ -35,6 +35,7 @@ class Source(StrEnum):
     EVENT = "event"           # a purchase or service event, by the rules table
     FOLLOW_UP = "follow_up"   # an interaction's next follow-up date
     CAMPAIGN = "campaign"
+    CASE = "case"             # a service case's confirmation: is the client's problem settled?
 
 
 class Outcome(StrEnum):

@@ -13,6 +13,7 @@ from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
 from crmweb.auth.permissions import CALLBACKS_RULES, CALLBACKS_TEAM, role_can
 from crmweb.callbacks import labels, rules
+from crmweb.callbacks import signals as callback_signals
 from crmweb.callbacks.models import Callback, CallbackRule
 from crmweb.callbacks.rules import ContentType, Outcome, Source, Status, Timing
 from crmweb.clients import signals, timeline
@@ -252,6 +253,8 @@ def record_result(actor: User, callback: Callback, result: Result, now: datetime
         _audit(actor, callback, now, "call_back")
         db.session.commit()
         return callback
+    if result.outcome == Outcome.REACHED and callback.source == Source.CASE and not result.satisfaction:
+        raise Invalid(_("这是工单的确认回访：请记录客户对处理结果的满意度。"))
     callback.tries += 1
     if result.outcome == Outcome.NO_ANSWER:
         again = rules.next_try_on(today, callback.tries, get_setting("callbacks.max_tries"), is_working_day)
@@ -270,6 +273,7 @@ def record_result(actor: User, callback: Callback, result: Result, now: datetime
         "content": service_card(callback, result), "satisfaction": result.satisfaction,
         "next_follow_up": result.follow_up_on}, now)
     callback.result_id = entry.id
+    callback_signals.callback_reached.send(callback, actor=actor, satisfaction=result.satisfaction, now=now)
     db.session.commit()
     return callback
 

@@ -5,6 +5,7 @@ working days (the shared calendar: holidays off, make-up Saturdays on). Waiting 
 pauses the clock; the working minutes spent waiting push the deadline back. A deadline is breached
 at its instant; a breach escalates the case one level (the owner → supervisors → managers).
 """
+
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 
 class Kind(StrEnum):
-    COMPLAINT = "complaint"   # 投诉
-    REPAIR = "repair"         # 报修
-    QUESTION = "question"     # 咨询
-    PROPOSAL = "proposal"     # 提案
+    COMPLAINT = "complaint"  # 投诉
+    REPAIR = "repair"  # 报修
+    QUESTION = "question"  # 咨询
+    PROPOSAL = "proposal"  # 提案
 
 
 class Severity(StrEnum):
@@ -28,6 +29,7 @@ class Severity(StrEnum):
 
 class Cause(StrEnum):
     """Why the client complained: the churn analysis counts them."""
+
     QUALITY = "quality"
     DELIVERY = "delivery"
     INSTALLATION = "installation"
@@ -39,14 +41,14 @@ class Cause(StrEnum):
 
 class Status(StrEnum):
     OPEN = "open"
-    WAITING = "waiting"       # for the client: the clock is paused
-    RESOLVED = "resolved"     # waiting for the client to confirm in a callback
-    CLOSED = "closed"         # confirmed by the client
+    WAITING = "waiting"  # for the client: the clock is paused
+    RESOLVED = "resolved"  # waiting for the client to confirm in a callback
+    CLOSED = "closed"  # confirmed by the client
 
 
 class Unit(StrEnum):
-    HOURS = "hours"           # working hours
-    DAYS = "days"             # working days (the working hours of a day, each)
+    HOURS = "hours"  # working hours
+    DAYS = "days"  # working days (the working hours of a day, each)
 
 
 class Deadline(StrEnum):
@@ -55,7 +57,7 @@ class Deadline(StrEnum):
 
 
 MAX_LEVEL = 2  # 0 the owner, 1 supervisors, 2 managers
-ANY = ""       # a deadline row for any severity or any tier
+ANY = ""  # a deadline row for any severity or any tier
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class Span:
 
 
 def parse_hours(text: str) -> tuple[Span, ...]:
-    """"09:00-12:00,13:30-18:00" → the day's working spans, in order; ValueError when it is not
+    """ "09:00-12:00,13:30-18:00" → the day's working spans, in order; ValueError when it is not
     that shape, when a span ends before it starts or overlaps the one before."""
     spans = []
     for part in (piece.strip() for piece in text.split(",") if piece.strip()):
@@ -79,8 +81,10 @@ def parse_hours(text: str) -> tuple[Span, ...]:
 
 
 def day_minutes(hours: tuple[Span, ...]) -> int:
-    return sum((datetime.combine(date.min, span.ends) - datetime.combine(date.min, span.starts)).seconds // 60
-               for span in hours)
+    return sum(
+        (datetime.combine(date.min, span.ends) - datetime.combine(date.min, span.starts)).seconds // 60
+        for span in hours
+    )
 
 
 def limit_minutes(amount: int, unit: str, hours: tuple[Span, ...]) -> int:
@@ -95,8 +99,13 @@ def _periods(day: date, hours: tuple[Span, ...], zone: ZoneInfo):
         yield datetime.combine(day, span.starts, tzinfo=zone), datetime.combine(day, span.ends, tzinfo=zone)
 
 
-def add_working_minutes(start: datetime, minutes: float, hours: tuple[Span, ...],
-                        is_working_day: Callable[[date], bool], zone: ZoneInfo) -> datetime:
+def add_working_minutes(
+    start: datetime,
+    minutes: float,
+    hours: tuple[Span, ...],
+    is_working_day: Callable[[date], bool],
+    zone: ZoneInfo,
+) -> datetime:
     """The instant by which `minutes` of working time have passed since `start`."""
     start = start.astimezone(zone)
     remaining = minutes
@@ -115,8 +124,13 @@ def add_working_minutes(start: datetime, minutes: float, hours: tuple[Span, ...]
     raise ValueError("deadline beyond the calendar's reach")
 
 
-def working_minutes_between(first: datetime, last: datetime, hours: tuple[Span, ...],
-                            is_working_day: Callable[[date], bool], zone: ZoneInfo) -> float:
+def working_minutes_between(
+    first: datetime,
+    last: datetime,
+    hours: tuple[Span, ...],
+    is_working_day: Callable[[date], bool],
+    zone: ZoneInfo,
+) -> float:
     """Working minutes from `first` to `last` (0 when `last` is not after `first`)."""
     first, last = first.astimezone(zone), last.astimezone(zone)
     total, day = 0.0, first.date()
@@ -133,6 +147,7 @@ def working_minutes_between(first: datetime, last: datetime, hours: tuple[Span, 
 class Clock:
     """A case's clock as the rules see it: when it started, how much working time it spent waiting
     for the client, and since when it waits now (None while running)."""
+
     started_at: datetime
     paused_minutes: float = 0
     paused_since: datetime | None = None
@@ -171,10 +186,24 @@ def minutes_left(due: datetime, now: datetime, hours, is_working_day, zone) -> f
 @dataclass(frozen=True)
 class DeadlineRow:
     kind: str
-    severity: str     # ANY for every severity
-    tier: str         # ANY for every tier
-    response: int     # working minutes
+    severity: str  # ANY for every severity
+    tier: str  # ANY for every tier
+    response: int  # working minutes
     resolution: int
+
+
+# The company's table, written into the database the first time it is used; a manager edits it:
+# (kind, severity, tier, response amount, unit, resolution amount, unit).
+DEFAULT_DEADLINES = (
+    (Kind.COMPLAINT, ANY, ANY, 4, Unit.HOURS, 3, Unit.DAYS),
+    (Kind.COMPLAINT, ANY, "key", 2, Unit.HOURS, 2, Unit.DAYS),
+    (Kind.COMPLAINT, Severity.URGENT, ANY, 2, Unit.HOURS, 1, Unit.DAYS),
+    (Kind.REPAIR, ANY, ANY, 4, Unit.HOURS, 3, Unit.DAYS),
+    (Kind.REPAIR, ANY, "key", 2, Unit.HOURS, 2, Unit.DAYS),
+    (Kind.REPAIR, Severity.URGENT, ANY, 2, Unit.HOURS, 1, Unit.DAYS),
+    (Kind.QUESTION, ANY, ANY, 4, Unit.HOURS, 2, Unit.DAYS),
+    (Kind.PROPOSAL, ANY, ANY, 1, Unit.DAYS, 5, Unit.DAYS),
+)
 
 
 def deadline_for(rows: list[DeadlineRow], kind: str, severity: str, tier: str) -> DeadlineRow | None:

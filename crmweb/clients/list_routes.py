@@ -21,6 +21,7 @@ from crmweb.auth.permissions import (
     role_can,
 )
 from crmweb.clients import access, bp, duplicates, exporting, forms, labels, rules, search, services
+from crmweb.clients.picker import client_choices
 from crmweb.clients.settings import rhythm_key
 from crmweb.errors import Invalid
 from crmweb.htmx import is_fragment_request, render
@@ -139,13 +140,8 @@ EXPORT_TYPES = {
 @bp.route("/clients/pick", endpoint="pick")
 @require(CLIENTS_VIEW)
 def pick_as_you_type():
-    """Search as you type for a form's client (a plan's …): name and tier, which every person
-    who sees the client list sees."""
-    query = request.args.get("client_q", "")[:100]
-    found = search.search_clients(search.SearchFilters(query=query), 1, 8, request_now()).items \
-        if query.strip() else []
-    return render("bookings/_client_choices.html", "bookings/_client_choices.html", clients=found,
-                  client_labels=labels)
+    """Search as you type for a form's client (a plan's …)."""
+    return client_choices()
 
 
 @bp.route("/clients/export.<export_format>")

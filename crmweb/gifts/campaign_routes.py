@@ -19,7 +19,8 @@ from crmweb.auth.permissions import (
     require,
 )
 from crmweb.clients import labels as client_labels
-from crmweb.clients.search import SearchFilters, matching_ids, search_clients
+from crmweb.clients.picker import client_choices
+from crmweb.clients.search import SearchFilters, matching_ids
 from crmweb.clients.services import labels as all_labels
 from crmweb.errors import Conflict, Invalid
 from crmweb.extensions import db
@@ -152,15 +153,8 @@ def allocate(campaign_id):
 @bp.route("/gifts/clients")
 @require(GIFTS_LIST_PROSPECTS)
 def pick_client():
-    """Search as you type for the client of an allocation: name and tier only."""
-    query = request.args.get("client_q", "")[:100]
-    found = search_clients(SearchFilters(query=query), 1, 8, request_now()).items if query.strip() else []
-    return render(
-        "bookings/_client_choices.html",
-        "bookings/_client_choices.html",
-        clients=found,
-        client_labels=client_labels,
-    )
+    """Search as you type for the client of an allocation."""
+    return client_choices()
 
 
 LIST_ACTIONS = {"submit": approvals.submit, "approve": approvals.approve}

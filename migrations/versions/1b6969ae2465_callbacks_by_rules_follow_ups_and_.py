@@ -76,7 +76,7 @@ def upgrade():
     sa.Column('result_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("content_type IN ('explain', 'promote', 'rapport', 'mediate', 'advise', 'guide')", name=op.f('ck_callbacks_content_type')),
-    sa.CheckConstraint("source IN ('event', 'follow_up', 'campaign')", name=op.f('ck_callbacks_source')),
+    sa.CheckConstraint("source IN ('event', 'follow_up', 'campaign', 'case')", name=op.f('ck_callbacks_source')),
     sa.CheckConstraint("status IN ('open', 'done', 'unreached', 'cancelled')", name=op.f('ck_callbacks_status')),
     sa.CheckConstraint('closes_on >= opens_on', name=op.f('ck_callbacks_window')),
     sa.ForeignKeyConstraint(['asked_in_id'], ['interactions.id'], name=op.f('fk_callbacks_asked_in_id_interactions'), ondelete='SET NULL'),

@@ -1,5 +1,6 @@
 """Working-time arithmetic with `now` given: across the lunch break, a weekend, a statutory holiday
 and a make-up working Saturday, with the clock paused while waiting for the client."""
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -105,9 +106,12 @@ def test_time_left_counts_working_minutes_either_side():
 
 
 def test_the_most_particular_deadline_row_applies():
-    rows = [DeadlineRow("complaint", ANY, ANY, 240, 1350), DeadlineRow("complaint", ANY, "key", 120, 900),
-            DeadlineRow("complaint", "urgent", ANY, 60, 450),
-            DeadlineRow("complaint", "urgent", "key", 30, 225)]
+    rows = [
+        DeadlineRow("complaint", ANY, ANY, 240, 1350),
+        DeadlineRow("complaint", ANY, "key", 120, 900),
+        DeadlineRow("complaint", "urgent", ANY, 60, 450),
+        DeadlineRow("complaint", "urgent", "key", 30, 225),
+    ]
     assert deadline_for(rows, "complaint", "normal", "general").response == 240
     assert deadline_for(rows, "complaint", "normal", "key").response == 120
     assert deadline_for(rows, "complaint", "urgent", "general").response == 60
