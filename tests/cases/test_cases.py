@@ -40,7 +40,7 @@ def test_a_key_clients_complaint_gets_the_tables_deadlines_in_working_time(app):
     owner = gen_user(app, "specialist")
     client_id = make_client(app, owner, "华通机械有限公司", tier="key")
     case = case_of(app, open_case(app, owner, client_id, MONDAY_10))
-    # 2 working hours: 12:00 less the lunch break is 12:00 exactly; 2 working days (900 minutes): Wednesday 10:00.
+    # 2 working hours from 10:00 end at noon, before lunch; 2 working days (900 minutes): Wednesday 10:00.
     assert case.response_due_at == shanghai(23, 12) and case.resolution_due_at == shanghai(25, 10)
     assert case.owner_id == owner.id and case.status == "open"
     with app.app_context():  # the complaint is also on the timeline (and calls for its same-day callback)
