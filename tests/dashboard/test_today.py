@@ -123,7 +123,7 @@ def test_the_today_page_reads_a_bounded_number_of_statements(app, client, login_
     for role in ("manager", "supervisor", "specialist", "sales", "service", "reception"):
         someone = app.test_client()
         login_as(role, on=someone)
-        for area in ("clients", "callbacks", "plans", "bookings", "gifts"):
+        for area in ("clients", "callbacks", "plans", "cases", "bookings", "gifts"):
             assert len(statements_for(app, someone, f"/today/{area}")) < 15, (role, area)
 
 
