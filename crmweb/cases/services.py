@@ -535,16 +535,21 @@ def cases_listed(
 
 def repeat_complainers(now: datetime, days: int = 180, least: int = 2) -> list[tuple[Client, int]]:
     """Clients who complained this often lately: the supervisors' watch list."""
-    rows = db.session.execute(
-        sa.select(Client, sa.func.count(Case.id))
-        .join(Case, Case.client_id == Client.id)
+    counts = db.session.execute(
+        sa.select(Case.client_id, sa.func.count(Case.id))
         .where(Case.kind == Kind.COMPLAINT, Case.opened_at >= now - timedelta(days=days))
-        .group_by(Client.id)
+        .group_by(Case.client_id)
         .having(sa.func.count(Case.id) >= least)
-        .order_by(sa.func.count(Case.id).desc(), Client.id)
+        .order_by(sa.func.count(Case.id).desc(), Case.client_id)
         .limit(20)
     ).all()
-    return [(client, count) for client, count in rows]
+    clients = {
+        client.id: client
+        for client in db.session.scalars(
+            sa.select(Client).where(Client.id.in_([client_id for client_id, _count in counts]))
+        )
+    }
+    return [(clients[client_id], count) for client_id, count in counts]
 
 
 def open_for_client(client_id: int) -> list[Case]:
