@@ -9,6 +9,7 @@ bp = Blueprint("cases", __name__)
 from crmweb.area import Area  # noqa: E402
 from crmweb.cases import routes, settings  # noqa: E402,F401
 from crmweb.cases.commands import cases_cli  # noqa: E402
+from crmweb.cases.demo import seed_demo_cases  # noqa: E402
 from crmweb.cases.panels import client_panels  # noqa: E402
 from crmweb.cases.services import escalate_now  # noqa: E402
 from crmweb.cases.today import today_cards  # noqa: E402
@@ -17,6 +18,7 @@ area = Area(
     bp,
     commands=(cases_cli,),
     today_cards=today_cards,
+    seed_demo=seed_demo_cases,
     client_panels=client_panels,
     # Every five minutes, the deadlines that have passed escalate their cases.
     periodic=((escalate_now, "*/5 * * * *"),),
