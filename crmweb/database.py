@@ -89,6 +89,21 @@ def allowed_values(column: str, values) -> tuple[sa.CheckConstraint]:
 # Flask-Migrate imports Alembic (and Mako), a tenth of a second that every other command and
 # every server start would pay: it is loaded only when a schema command runs.
 
+def table_with_defaults(statement, defaults) -> list:
+    """The rows of a table a manager edits (callback rules, case deadlines …); the first time it is
+    read and found empty, the company's defaults (`defaults()`, new objects) are written into it,
+    once even when two processes read it at once (its unique constraint refuses the second)."""
+    rows = db.session.scalars(statement).all()
+    if rows:
+        return rows
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(defaults())
+    except sa.exc.IntegrityError:
+        pass  # another process wrote them first
+    return db.session.scalars(statement).all()
+
+
 def init_migrations(app) -> None:
     if "migrate" not in app.extensions:
         from flask_migrate import Migrate  # noqa: PLC0415 (Alembic and Mako: only when a schema command runs)

@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from crmweb.auth.audit import record_audit
@@ -18,6 +17,7 @@ from crmweb.callbacks.models import Callback, CallbackRule
 from crmweb.callbacks.rules import ContentType, Outcome, Source, Status, Timing
 from crmweb.clients import signals, timeline
 from crmweb.clients.models import Client, Interaction, ServiceEvent
+from crmweb.database import table_with_defaults
 from crmweb.errors import Conflict, Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
 from crmweb.settings import get_setting
@@ -29,19 +29,10 @@ from crmweb.workdays import is_working_day
 
 def rules_in_force(now: datetime) -> list[CallbackRule]:
     """The rules table; the first time it is asked for, the company's plan is written into it."""
-    rows = db.session.scalars(sa.select(CallbackRule).order_by(CallbackRule.id)).all()
-    if rows:
-        return rows
-    try:
-        with db.session.begin_nested():
-            db.session.add_all([CallbackRule(event_kind=spec.event_kind, starts_after=spec.starts_after,
-                                             ends_after=spec.ends_after, unit=spec.unit,
-                                             content_type=spec.content_type, purpose=spec.purpose,
-                                             updated_at=now)
-                                for spec in rules.DEFAULT_RULES])
-    except IntegrityError:
-        pass  # another process wrote them first
-    return db.session.scalars(sa.select(CallbackRule).order_by(CallbackRule.id)).all()
+    return table_with_defaults(sa.select(CallbackRule).order_by(CallbackRule.id), lambda: [
+        CallbackRule(event_kind=spec.event_kind, starts_after=spec.starts_after, ends_after=spec.ends_after,
+                     unit=spec.unit, content_type=spec.content_type, purpose=spec.purpose, updated_at=now)
+        for spec in rules.DEFAULT_RULES])
 
 
 def spec_of(rule: CallbackRule) -> rules.RuleSpec:

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from crmweb.auth.audit import record_audit
@@ -22,6 +21,7 @@ from crmweb.cases.rules import Clock, Kind, Status
 from crmweb.clients import timeline
 from crmweb.clients.models import Client, ServiceEvent
 from crmweb.dashboard.notices import notify
+from crmweb.database import table_with_defaults
 from crmweb.errors import Conflict, Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
 from crmweb.ids import MAX_ID
@@ -58,20 +58,10 @@ DEADLINE_COLUMNS = (
 
 def deadline_table(now: datetime) -> list[CaseDeadline]:
     """The table; the first time it is asked for, the company's defaults are written into it."""
-    rows = db.session.scalars(sa.select(CaseDeadline).order_by(CaseDeadline.kind, CaseDeadline.id)).all()
-    if rows:
-        return rows
-    try:
-        with db.session.begin_nested():
-            db.session.add_all(
-                [
-                    CaseDeadline(**dict(zip(DEADLINE_COLUMNS, line, strict=True)), updated_at=now)
-                    for line in rules.DEFAULT_DEADLINES
-                ]
-            )
-    except IntegrityError:
-        pass  # another process wrote them first
-    return db.session.scalars(sa.select(CaseDeadline).order_by(CaseDeadline.kind, CaseDeadline.id)).all()
+    return table_with_defaults(
+        sa.select(CaseDeadline).order_by(CaseDeadline.kind, CaseDeadline.id),
+        lambda: [CaseDeadline(**dict(zip(DEADLINE_COLUMNS, line, strict=True)), updated_at=now)
+                 for line in rules.DEFAULT_DEADLINES])
 
 
 def limits_for(kind: str, severity: str, tier: str, now: datetime) -> tuple[int, int]:
