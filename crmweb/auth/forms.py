@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from crmweb.auth.rules import MIN_PASSWORD_LENGTH, password_problems
 from crmweb.forms import Form
@@ -49,3 +49,8 @@ class ChangePasswordForm(SetPasswordForm):
         if field.data == self.current_password.data:
             raise ValidationError(_l("新密码不能与当前密码相同。"))
         super().validate_new_password(field)
+
+
+class ContactDetailsForm(Form):
+    mobile = StringField(_l("手机"), validators=[Optional(), Length(max=30)])
+    email = StringField(_l("邮箱"), validators=[Optional(), Length(max=254), Email(_l("邮箱格式不对。"))])

@@ -22,6 +22,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str | None] = mapped_column(sa.String(10))
+    # Where the person is told of urgent work (a case escalated to them): SMS and email.
+    mobile: Mapped[str | None] = mapped_column(sa.String(20))   # E.164
+    email: Mapped[str | None] = mapped_column(sa.String(254))   # lower case
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

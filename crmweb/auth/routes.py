@@ -4,8 +4,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from crmweb.auth import bp, services
-from crmweb.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
+from crmweb.auth.forms import ChangePasswordForm, ContactDetailsForm, LoginForm, SetPasswordForm
 from crmweb.auth.permissions import login_required_only, public
+from crmweb.clients.rules import InvalidPhone
 from crmweb.extensions import db
 from crmweb.htmx import render
 from crmweb.redirects import local_target
@@ -69,6 +70,24 @@ def change_password():
             return redirect(url_for("dashboard.index"))
     status = 422 if request.method == "POST" else 200
     return render("auth/change_password.html", form=form, status_code=status)
+
+
+@bp.route("/account/contact", methods=["GET", "POST"])
+@login_required_only
+def contact_details():
+    """The person's own mobile and email, where urgent work reaches them (an escalated case)."""
+    form = ContactDetailsForm(obj=current_user if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.set_contact_details(current_user, form.mobile.data or "", form.email.data or "",
+                                         request_now())
+        except InvalidPhone:
+            form.mobile.errors = [_("手机号格式不对。")]
+        else:
+            flash(_("联系方式已保存。"), "success")
+            return redirect(url_for("auth.contact_details"), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render("auth/contact_details.html", form=form, status_code=status)
 
 
 @bp.route("/language", methods=["POST"])

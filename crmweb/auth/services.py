@@ -14,6 +14,7 @@ from crmweb.auth.models import AccountRequest, AuditEvent, PasswordLink, User
 from crmweb.auth.passwords import hash_password, needs_rehash, verify_password
 from crmweb.auth.permissions import ARCHIVE_READ_ANY, ROLES, USERS_CONFIRM, role_can
 from crmweb.auth.rules import login_blocked_until
+from crmweb.clients.rules import normalise_phone
 from crmweb.errors import Conflict, DomainError, NotAllowed, NotFound
 from crmweb.extensions import db
 
@@ -294,4 +295,12 @@ def change_own_password(user: User, current_password: str, new_password: str,
     sessions.end_other_sessions(user.id, current_token, now, "password_changed")
     record_audit("user.password_changed", target_type="user", target_id=user.username,
                  actor=user, now=now)
+    db.session.commit()
+
+
+def set_contact_details(user: User, mobile: str, email: str, now: datetime) -> None:
+    """One's own mobile (as E.164; InvalidPhone when it is not a number) and email."""
+    user.mobile = normalise_phone(mobile) if mobile.strip() else None
+    user.email = email.strip().lower() or None
+    record_audit("account.contact_changed", target_type="user", target_id=user.id, actor=user, now=now)
     db.session.commit()

@@ -90,5 +90,3 @@ class CaseSettingsForm(Form):
         _l("客户满意度达到几分算解决（1–5）"),
         validators=[InputRequired(_l("请填写分数。")), NumberRange(min=1, max=5, message=_l("为 1 到 5。"))],
     )
-    supervisors_email = StringField(_l("升级到主管时另发邮件到"), validators=[Optional(), Length(max=200)])
-    managers_email = StringField(_l("升级到经理时另发邮件到"), validators=[Optional(), Length(max=200)])

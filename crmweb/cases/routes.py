@@ -154,7 +154,8 @@ def _detail_page(case, status_code=200, **forms):
         client_labels=client_labels,
         may_work=services.may_work(current_user, case),
         now=now,
-        related=services.related_callbacks(case), callback_labels=callback_labels,
+        related=services.related_callbacks(case),
+        callback_labels=callback_labels,
         repairs=services.repair_visits(case),
         note_form=forms.get("note_form") or NoteForm(formdata=None),
         reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
@@ -274,10 +275,7 @@ def link_repair(case_id):
 
 # --- the deadline table and the working hours --------------------------------------------------
 
-SETTINGS = {
-    name: f"cases.{name}"
-    for name in ("working_hours", "warn_minutes", "confirm_least", "supervisors_email", "managers_email")
-}
+SETTINGS = {name: f"cases.{name}" for name in ("working_hours", "warn_minutes", "confirm_least")}
 
 
 def _setup_page(form=None, settings_form=None, editing=None, status_code=200):

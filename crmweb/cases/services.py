@@ -60,8 +60,11 @@ def deadline_table(now: datetime) -> list[CaseDeadline]:
     """The table; the first time it is asked for, the company's defaults are written into it."""
     return table_with_defaults(
         sa.select(CaseDeadline).order_by(CaseDeadline.kind, CaseDeadline.id),
-        lambda: [CaseDeadline(**dict(zip(DEADLINE_COLUMNS, line, strict=True)), updated_at=now)
-                 for line in rules.DEFAULT_DEADLINES])
+        lambda: [
+            CaseDeadline(**dict(zip(DEADLINE_COLUMNS, line, strict=True)), updated_at=now)
+            for line in rules.DEFAULT_DEADLINES
+        ],
+    )
 
 
 def limits_for(kind: str, severity: str, tier: str, now: datetime) -> tuple[int, int]:
@@ -310,11 +313,14 @@ def escalate(actor, case: Case, reason: str, now: datetime) -> None:
         raise Invalid(_("升级须说明理由。"))
     if case.status == Status.CLOSED:
         raise Conflict(_("工单已经关闭。"))
-    _escalate(actor, case, reason.strip(), now)
+    messages = _escalate(actor, case, reason.strip(), now)
     db.session.commit()
+    outbox.hand_over(messages)
 
 
-def _escalate(actor, case: Case, reason: str, now: datetime) -> None:
+def _escalate(actor, case: Case, reason: str, now: datetime) -> list[int]:
+    """The case one level up, everyone at that level told; returns the outbox messages to hand
+    over once the caller has committed."""
     case.escalation_level = rules.escalation_level(case.escalation_level)
     case.updated_at = now
     _entry(case, "escalated", actor, now, reason)
@@ -322,24 +328,24 @@ def _escalate(actor, case: Case, reason: str, now: datetime) -> None:
     text = _(
         "工单 #%(id)s 已升级：%(client)s（%(reason)s）", id=case.id, client=case.client.name, reason=reason
     )
+    messages = []
     for person in db.session.scalars(sa.select(User).where(User.role == role, User.active.is_(True))):
         notify(person.id, text, f"/cases/{case.id}", now)
-    address = get_setting(f"cases.{role}s_email")
-    if address:
-        outbox.queue_messages(
-            [
-                {
-                    "channel": "email",
-                    "recipient": address,
-                    "subject": text[:200],
-                    "body": text,
-                    "client_id": case.client_id,
-                    "not_before": now,
-                    "idempotency_key": f"case:{case.id}:escalated:{case.escalation_level}",
-                }
-            ],
-            now,
-        )
+        # And by SMS and email where the person gave them (once per case, level and person).
+        for channel, address in (("sms", person.mobile), ("email", person.email)):
+            if address:
+                messages.append(
+                    {
+                        "channel": channel,
+                        "recipient": address,
+                        "subject": text[:200],
+                        "body": text,
+                        "client_id": case.client_id,
+                        "not_before": now,
+                        "idempotency_key": f"case:{case.id}:{case.escalation_level}:{person.id}:{channel}",
+                    }
+                )
+    queued = outbox.queue_messages(messages, now)
     record_audit(
         "cases.escalated",
         target_type="client",
@@ -348,12 +354,13 @@ def _escalate(actor, case: Case, reason: str, now: datetime) -> None:
         now=now,
         detail=f"case={case.id} level={case.escalation_level}",
     )
+    return queued
 
 
 def escalate_due(now: datetime) -> int:
     """One pass: every deadline that has passed (at its instant) on a case still open is recorded as
     breached and escalates the case one level. Running it twice escalates nothing twice."""
-    escalated = 0
+    escalated, messages = 0, []
     late = db.session.scalars(
         sa.select(Case)
         .where(
@@ -377,9 +384,10 @@ def escalate_due(now: datetime) -> int:
         ):
             if done is None and getattr(case, breached_at) is None and rules.breached(due, None, False, now):
                 setattr(case, breached_at, due)
-                _escalate(None, case, str(labels.BREACHES[deadline]), now)
+                messages += _escalate(None, case, str(labels.BREACHES[deadline]), now)
                 escalated += 1
     db.session.commit()
+    outbox.hand_over(messages)
     return escalated
 
 

@@ -227,3 +227,17 @@ def test_language_switch_to_english(client):
     client.post("/language", data={"lang": "en", "next": "/login"})
     page = client.get("/login").get_data(as_text=True)
     assert "Sign in" in page and 'lang="en"' in page
+
+
+def test_people_give_their_own_mobile_and_email(app, client):
+    user = gen_user(app, "supervisor")
+    log_in(client, user.username)
+    assert client.get("/account/contact").status_code == 200
+    wrong = client.post("/account/contact", data={"mobile": "12", "email": ""})
+    assert wrong.status_code == 422 and "手机号格式不对" in wrong.get_data(as_text=True)
+    assert client.post("/account/contact", data={"mobile": "", "email": "not-an-email"}).status_code == 422
+    saved = client.post("/account/contact", data={"mobile": "139 1234 5678", "email": "Sun@Example.CN"})
+    assert saved.status_code == 303
+    with app.app_context():
+        person = db.session.get(User, user.id)
+        assert (person.mobile, person.email) == ("+8613912345678", "sun@example.cn")

@@ -17,6 +17,7 @@ from crmweb.clients.models import ServiceEvent
 from crmweb.dashboard.models import Notice
 from crmweb.extensions import db
 from crmweb.kb.models import Article
+from crmweb.messages.models import OutboxMessage
 from tests.cases.helpers import open_case
 from tests.clients.helpers import make_client
 from tests.conftest import gen_user
@@ -61,11 +62,9 @@ def test_waiting_for_the_client_moves_the_deadlines_back(app):
 
 
 def test_escalation_at_the_breach_instant_not_before_and_never_twice(app, runner):
-    owner, supervisor, manager = (
-        gen_user(app, "specialist"),
-        gen_user(app, "supervisor"),
-        gen_user(app, "manager"),
-    )
+    owner, manager = gen_user(app, "specialist"), gen_user(app, "manager")
+    # The supervisor gave a mobile and an email: the escalation reaches them there too.
+    supervisor = gen_user(app, "supervisor", mobile="+8613900000001", email="sun@example.cn")
     case_id = open_case(app, owner, make_client(app, owner, "华通机械有限公司"), MONDAY_10)
     due = case_of(app, case_id).response_due_at  # 4 working hours: 15:30
     assert due == shanghai(23, 15, 30)
@@ -83,7 +82,10 @@ def test_escalation_at_the_breach_instant_not_before_and_never_twice(app, runner
     assert "0 个" in run("2026-11-23T16:00")  # the same breach escalates once
     with app.app_context():
         told = db.session.scalars(sa.select(Notice.user_id)).all()
+        sent = db.session.execute(sa.select(OutboxMessage.channel, OutboxMessage.recipient)
+                                  .order_by(OutboxMessage.channel)).all()
     assert told == [supervisor.id]
+    assert sent == [("email", "sun@example.cn"), ("sms", "+8613900000001")]
     # The resolution deadline (3 working days: Thursday 10:00) escalates to the managers.
     assert "1 个" in run("2026-11-26T10:00")
     assert case_of(app, case_id).escalation_level == 2

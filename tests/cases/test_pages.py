@@ -113,8 +113,6 @@ def test_a_manager_keeps_the_deadline_table_and_the_working_hours(app, client, l
         "working_hours": "08:30-12:00,13:00-17:30",
         "warn_minutes": "30",
         "confirm_least": "4",
-        "supervisors_email": "",
-        "managers_email": "",
     }
     assert client.post("/cases/settings", data={**settings, "working_hours": "9-5"}).status_code == 422
     assert client.post("/cases/settings", data=settings).status_code == 303
