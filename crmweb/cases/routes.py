@@ -186,10 +186,12 @@ def add_note(case_id):
     form = NoteForm()
     if not form.validate_on_submit():
         return _detail_page(case, status_code=422, note_form=form)
-    services.add_note(
+    not_sent = services.add_note(
         current_user, case, form.text.data, form.to_client.data, form.channel.data, request_now()
     )
     flash(_("已记录。"), "success")
+    if not_sent:
+        flash(_("消息未发出：%(reason)s", reason=not_sent), "warning")
     return redirect(url_for("cases.detail", case_id=case_id), code=303)
 
 

@@ -25,7 +25,9 @@ from crmweb.database import table_with_defaults
 from crmweb.errors import Conflict, Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
 from crmweb.ids import MAX_ID
-from crmweb.messages import outbox
+from crmweb.messages import labels as message_labels
+from crmweb.messages import outbox, sending
+from crmweb.messages.models import MessageTemplate
 from crmweb.settings import get_setting
 from crmweb.timeutil import local_zone, utcnow
 from crmweb.workdays import is_working_day
@@ -245,9 +247,10 @@ def assign(actor: User, case: Case, owner: User, now: datetime) -> None:
     db.session.commit()
 
 
-def add_note(actor: User, case: Case, text: str, to_client: bool, channel: str, now: datetime) -> None:
+def add_note(actor: User, case: Case, text: str, to_client: bool, channel: str, now: datetime) -> str | None:
     """An internal note, or a message to the client (on the client's timeline; the first one is the
-    case's first response)."""
+    case's first response). By SMS or email it goes to the case's contact through the outbox,
+    like every message (opt-outs, quiet hours, the daily cap); returns why it could not, if so."""
     _require_work(actor, case)
     if not text.strip():
         raise Invalid(_("请填写内容。"))
@@ -255,6 +258,7 @@ def add_note(actor: User, case: Case, text: str, to_client: bool, channel: str, 
         _responded(case, now)
         _entry(case, "message", actor, now, text.strip())
         case.updated_at = now
+        messages, not_sent = _send_to_contact(case, channel, text.strip(), now)
         timeline.record_interaction(
             actor,
             case.client,
@@ -267,10 +271,30 @@ def add_note(actor: User, case: Case, text: str, to_client: bool, channel: str, 
             },
             now,
         )
-        return
+        outbox.hand_over(messages)
+        return not_sent
     _entry(case, "note", actor, now, text.strip())
     case.updated_at = now
     db.session.commit()
+    return None
+
+
+def _send_to_contact(case: Case, channel: str, text: str, now: datetime) -> tuple[list[int], str | None]:
+    if channel not in ("sms", "email"):
+        return [], None  # by phone, by letter, in person: recorded only
+    if case.contact is None:
+        return [], _("工单没有指定联系人，消息未发出，只记入了时间线")
+    message = MessageTemplate(
+        channel=channel,
+        subject=_("关于您的工单 #%(id)s", id=case.id),
+        body=text,
+        provider_template="",
+        provider_params="",
+    )
+    ids, exclusion = sending.message_to(
+        message, case.contact, f"case:{case.id}:reply:{len(case.entries)}", now
+    )
+    return ids, str(message_labels.EXCLUSIONS[exclusion]) if exclusion else None
 
 
 def _responded(case: Case, now: datetime) -> None:

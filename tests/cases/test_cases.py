@@ -13,7 +13,7 @@ from crmweb.callbacks import services as callback_services
 from crmweb.callbacks.models import Callback
 from crmweb.cases import services
 from crmweb.cases.models import Case
-from crmweb.clients.models import ServiceEvent
+from crmweb.clients.models import Contact, ServiceEvent
 from crmweb.dashboard.models import Notice
 from crmweb.extensions import db
 from crmweb.kb.models import Article
@@ -82,8 +82,9 @@ def test_escalation_at_the_breach_instant_not_before_and_never_twice(app, runner
     assert "0 个" in run("2026-11-23T16:00")  # the same breach escalates once
     with app.app_context():
         told = db.session.scalars(sa.select(Notice.user_id)).all()
-        sent = db.session.execute(sa.select(OutboxMessage.channel, OutboxMessage.recipient)
-                                  .order_by(OutboxMessage.channel)).all()
+        sent = db.session.execute(
+            sa.select(OutboxMessage.channel, OutboxMessage.recipient).order_by(OutboxMessage.channel)
+        ).all()
     assert told == [supervisor.id]
     assert sent == [("email", "sun@example.cn"), ("sms", "+8613900000001")]
     # The resolution deadline (3 working days: Thursday 10:00) escalates to the managers.
@@ -191,3 +192,26 @@ def test_the_knowledge_base_beside_a_case_and_a_case_as_a_draft_article(app, cli
         text = article.title + article.body
     assert "设备出现故障" in text and "已修好" in text
     assert not any(secret in text for secret in ("华通机械有限公司", "赵强", "13912345678"))
+
+
+def test_a_reply_by_sms_goes_to_the_cases_contact_through_the_outbox(app, client, login_as):
+    owner = login_as("specialist")
+    client_id = make_client(
+        app, owner, "华通机械有限公司", contacts=[{"name": "赵强", "mobile": "13912345678"}]
+    )
+    with app.app_context():
+        contact_id = db.session.scalar(sa.select(Contact.id))
+    case_id = open_case(app, owner, client_id, MONDAY_10, contact_id=contact_id)
+    reply = {"text": "师傅明天上午上门", "to_client": "y", "channel": "sms"}
+    assert client.post(f"/cases/{case_id}/notes", data=reply).status_code == 303
+    with app.app_context():
+        message = db.session.scalars(sa.select(OutboxMessage)).one()
+        assert (message.recipient, message.body, message.channel) == (
+            "13912345678",
+            "师傅明天上午上门",
+            "sms",
+        )
+    # Without a contact on the case, the reply is recorded and the person told it did not go.
+    other_id = open_case(app, owner, client_id, MONDAY_10)
+    answer = client.post(f"/cases/{other_id}/notes", data=reply, follow_redirects=True)
+    assert "消息未发出" in answer.get_data(as_text=True)
