@@ -77,4 +77,7 @@ def load_config() -> dict:
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+        # Files on the archive: a directory every web process sees (a shared volume in production).
+        "DOCUMENTS_DIR": os.environ.get("DOCUMENTS_DIR") or str(INSTANCE_PATH / "documents"),
+        "DOCUMENTS_MAX_BYTES": int(os.environ.get("DOCUMENTS_MAX_MB", 20)) * 1024 * 1024,
     }

@@ -86,8 +86,8 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture
-def app(database_url):
-    app = create_app(app_config(database_url))
+def app(database_url, tmp_path):
+    app = create_app(app_config(database_url, DOCUMENTS_DIR=str(tmp_path / "documents")))
     app.test_client_class = CrmClient
     yield app
     with app.app_context():

@@ -73,9 +73,10 @@ CASES_OPEN = "cases.open"              # open a service case (the front desk too
 CASES_VIEW = "cases.view"              # cases: one's own to work, every case to read
 CASES_TEAM = "cases.team"              # assign, escalate and work any case; reports; repeat complainers
 CASES_SETUP = "cases.setup"            # the deadline table and the working hours
+DOCUMENTS_USE = "documents.use"        # files on what one may read (a client, a case); its rules decide
 
 _BOOKERS = {BOOKINGS_VIEW, BOOKINGS_CREATE}
-_STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW, CALLBACKS_VIEW, CASES_OPEN}
+_STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW, CALLBACKS_VIEW, CASES_OPEN, DOCUMENTS_USE}
 _ARCHIVE_KEEPERS = _STAFF | {CLIENTS_CREATE, CLIENTS_EDIT}
 _KB_EDITORS = {KB_WRITE, KB_PUBLISH}
 _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {

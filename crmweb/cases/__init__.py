@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 bp = Blueprint("cases", __name__)
 
 from crmweb.area import Area  # noqa: E402
-from crmweb.cases import routes, settings  # noqa: E402,F401
+from crmweb.cases import files, routes, settings  # noqa: E402,F401
 from crmweb.cases.commands import cases_cli  # noqa: E402
 from crmweb.cases.demo import seed_demo_cases  # noqa: E402
 from crmweb.cases.panels import client_panels  # noqa: E402

@@ -27,6 +27,7 @@ from crmweb.clients import access
 from crmweb.clients import labels as client_labels
 from crmweb.clients.picker import client_choices
 from crmweb.clients.services import assignable_owners
+from crmweb.documents import services as documents
 from crmweb.errors import Conflict, Invalid
 from crmweb.extensions import db
 from crmweb.htmx import render
@@ -154,6 +155,7 @@ def _detail_page(case, status_code=200, **forms):
         client_labels=client_labels,
         may_work=services.may_work(current_user, case),
         now=now,
+        files=documents.files_of(current_user, "case", case.id, now),
         related=services.related_callbacks(case),
         callback_labels=callback_labels,
         repairs=services.repair_visits(case),
