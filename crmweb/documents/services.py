@@ -59,6 +59,18 @@ def _owner(kind: str, owner_id: int):
     return rules_for, found
 
 
+def _on(kind: str, owner_id: int):
+    """A client's own files are found by the client they belong to, so that merging two archives
+    (which moves every row's client) brings them along."""
+    return Document.client_id == owner_id if kind == "client" else Document.owner_id == owner_id
+
+
+def _owner_of(document: Document):
+    return _owner(
+        document.owner_kind, document.client_id if document.owner_kind == "client" else document.owner_id
+    )
+
+
 REFUSALS = {
     "empty": lambda: _("文件是空的。"),
     "size": lambda: _(
@@ -132,7 +144,7 @@ def upload(
 
 
 def _readable(actor: User, document: Document, now: datetime) -> bool:
-    rules_for, owner = _owner(document.owner_kind, document.owner_id)
+    rules_for, owner = _owner_of(document)
     if not rules_for.may_read(actor, owner, now):
         return False
     return not document.confidential or access.can_read_confidential(actor, rules_for.client_of(owner), now)
@@ -160,7 +172,7 @@ def delete(actor: User, document_id: int, now: datetime) -> Document:
     document = db.session.get(Document, document_id)
     if document is None or not _readable(actor, document, now):
         raise NotFound(_("找不到该文件。"))
-    rules_for, owner = _owner(document.owner_kind, document.owner_id)
+    rules_for, owner = _owner_of(document)
     if not rules_for.may_write(actor, owner, now):
         raise NotAllowed(_("您不能删除这个文件。"))
     key = document.storage_key
@@ -194,7 +206,7 @@ def files_of(actor: User, kind: str, owner_id: int, now: datetime) -> Files:
     secret_ok = access.can_read_confidential(actor, rules_for.client_of(owner), now)
     documents = db.session.scalars(
         sa.select(Document)
-        .where(Document.owner_kind == kind, Document.owner_id == owner_id)
+        .where(Document.owner_kind == kind, _on(kind, owner_id))
         .order_by(Document.uploaded_at.desc(), Document.id.desc())
     ).all()
     return Files(

@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from crmweb.auth.models import AuditEvent
+from crmweb.auth.models import AuditEvent, User
+from crmweb.clients.duplicates import merge_clients
+from crmweb.clients.models import Client
 from crmweb.documents.models import Document
 from crmweb.extensions import db
 from tests.cases.helpers import open_case
@@ -105,3 +107,21 @@ def test_a_confidential_file_on_a_client_reaches_only_its_confidential_readers(a
     assert upload(other_sales, f"client/{client_id}", "x.pdf", PDF).status_code == 403
     assert client.post(f"/documents/{document.id}/delete", data={"next": "/"}).status_code == 303
     assert stored_files(app) == []
+
+
+def test_merging_two_archives_brings_the_files_along(app, client, login_as):
+    manager = login_as("manager")
+    keep = make_client(app, manager, "华通机械有限公司")
+    gone = make_client(app, manager, "华通机械公司", duplicate=True)
+    assert upload(client, f"client/{gone}", "合同扫描.pdf", PDF).status_code == 303
+    with app.app_context():
+        merge_clients(
+            db.session.get(User, manager.id),
+            db.session.get(Client, keep),
+            db.session.get(Client, gone),
+            datetime.now(UTC),
+        )
+        document_id = db.session.scalar(sa.select(Document.id))
+    page = client.get(f"/clients/{keep}").get_data(as_text=True)
+    assert f'id="document-{document_id}"' in page
+    assert client.get(f"/documents/{document_id}").data == PDF
