@@ -14,6 +14,7 @@ from crmweb import (
     kb,
     messages,
     plans,
+    reports,
     workdays,
 )
 
@@ -26,6 +27,7 @@ AREAS = [
     plans.area,
     cases.area,
     documents.area,
+    reports.area,
     kb.area,
     bookings.area,
     workdays.area,

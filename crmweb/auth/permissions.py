@@ -74,6 +74,11 @@ CASES_VIEW = "cases.view"              # cases: one's own to work, every case to
 CASES_TEAM = "cases.team"              # assign, escalate and work any case; reports; repeat complainers
 CASES_SETUP = "cases.setup"            # the deadline table and the working hours
 DOCUMENTS_USE = "documents.use"        # files on what one may read (a client, a case); its rules decide
+EVALUATIONS_SETS = "evaluations.sets"  # draft the evaluation form: indicators, weights, grades
+EVALUATIONS_APPROVE = "evaluations.approve"  # approve a version of the form (the manager)
+EVALUATIONS_WRITE = "evaluations.write"      # evaluate clients; read evaluations and the graded roster
+REPORTS_VALUE = "reports.value"        # analyses with the clients' figures: 80/20, effort against value
+REPORTS_RISK = "reports.risk"          # clients at risk and lost, satisfaction: lists to act on
 
 _BOOKERS = {BOOKINGS_VIEW, BOOKINGS_CREATE}
 _STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW, CALLBACKS_VIEW, CASES_OPEN, DOCUMENTS_USE}
@@ -85,7 +90,7 @@ _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
     ARCHIVE_GRANT, SETTINGS_BUSINESS, KB_SYNONYMS, *_BOOKERS, BOOKINGS_APPROVE, RECEPTION_DESK,
     MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK, GIFTS_LIST_PROSPECTS, GIFTS_LIST_CLIENTS,
     GIFTS_APPROVE_PROSPECTS, GIFTS_SEND, GIFTS_REPORTS, CALLBACKS_TEAM, CALLBACKS_RULES,
-    CASES_VIEW, CASES_TEAM, CASES_SETUP}
+    CASES_VIEW, CASES_TEAM, CASES_SETUP, EVALUATIONS_APPROVE, EVALUATIONS_WRITE, REPORTS_VALUE, REPORTS_RISK}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "director": frozenset(_MANAGEMENT | {USERS_CONFIRM, GIFTS_APPROVE_CLIENTS, PLANS_VIEW, PLANS_APPROVE}),
@@ -93,7 +98,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "supervisor": frozenset(_ARCHIVE_KEEPERS | _KB_EDITORS | _BOOKERS | {
         CLIENTS_READ_ANY, CLIENTS_EDIT_ANY, CLIENTS_SET_TIER, CLIENTS_IMPORT, BOOKINGS_APPROVE_IF_SET,
         MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK, GIFTS_LIST_PROSPECTS, GIFTS_SEND,
-        CALLBACKS_TEAM, PLANS_VIEW, PLANS_DRAFT, CASES_VIEW, CASES_TEAM}),
+        CALLBACKS_TEAM, PLANS_VIEW, PLANS_DRAFT, CASES_VIEW, CASES_TEAM, EVALUATIONS_SETS, EVALUATIONS_WRITE,
+        REPORTS_RISK}),
     "specialist": frozenset(_ARCHIVE_KEEPERS | _BOOKERS | {CLIENTS_READ_ANY, CLIENTS_IMPORT, KB_WRITE,
                                                            MESSAGES_SEND, GIFTS_VIEW, GIFTS_LIST_PROSPECTS,
                                                            GIFTS_SEND, PLANS_VIEW, CASES_VIEW}),

@@ -1,0 +1,51 @@
+"""The reports as XLSX (cells neutralised like every export)."""
+
+import io
+
+from flask_babel import gettext as _
+
+from crmweb.clients import labels as client_labels
+from crmweb.clients.exporting import neutralise
+from crmweb.reports import labels
+
+
+def _workbook(title: str, header: list, rows: list[list]) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415 (slow to import: only for Excel files)
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([neutralise(cell) if isinstance(cell, str) else cell for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def roster_xlsx(rows) -> bytes:
+    return _workbook(
+        _("客户分级目录"),
+        [
+            _("客户"),
+            _("等级"),
+            _("上次等级"),
+            _("总分"),
+            _("客户等级"),
+            _("负责人"),
+            _("评估日期"),
+            _("建议"),
+        ],
+        [
+            [
+                row.client.name,
+                row.evaluation.grade,
+                row.previous_grade or "",
+                float(row.evaluation.total),
+                str(client_labels.TIER[row.client.tier]),
+                row.client.owner.display_name if row.client.owner else "",
+                row.evaluation.evaluated_at.date().isoformat(),
+                str(labels.ADVICE[row.evaluation.advice]),
+            ]
+            for row in rows
+        ],
+    )
