@@ -2,7 +2,7 @@
 voided), by an interaction's next follow-up date, by campaigns; listed for the people who call;
 made, retried, rescheduled, handed to someone else."""
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -117,6 +117,22 @@ def follow_up(interaction: Interaction, client: Client, actor: User, now: dateti
             asked_in_id=interaction.id, purpose=_("跟进：%(what)s", what=interaction.content[:60]),
             content_type=ContentType.RAPPORT, opens_on=day, closes_on=day,
             assignee_id=client.owner_id or getattr(actor, "id", None), created_at=now))
+
+
+def schedule_call(actor: User, client: Client, purpose: str, now: datetime) -> Callback:
+    """A call asked for by hand (a client at risk …): for the owner, today or the next working day,
+    settled like a follow-up by the next touch."""
+    day = rules.next_working_day(local_day(now), is_working_day)
+    callback = Callback(client_id=client.id, source=Source.FOLLOW_UP, purpose=purpose[:200],
+                        content_type=ContentType.RAPPORT, opens_on=day,
+                        closes_on=rules.next_working_day(day + timedelta(days=1), is_working_day),
+                        assignee_id=client.owner_id or actor.id, created_at=now)
+    db.session.add(callback)
+    db.session.flush()
+    record_audit("callbacks.scheduled", target_type="client", target_id=client.id, actor=actor, now=now,
+                 detail=f"callback={callback.id}")
+    db.session.commit()
+    return callback
 
 
 # --- lists ------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from crmweb.clients.services import labels as all_labels
 from crmweb.errors import Invalid
 from crmweb.extensions import db
 from crmweb.htmx import render
+from crmweb.ids import whole_number
 from crmweb.plans import bp, labels, rules, services
 from crmweb.plans.forms import (
     CloseForm,
@@ -78,6 +79,8 @@ def _form_page(form, plan=None, status_code=200):
 @require(PLANS_DRAFT)
 def new():
     form = _plan_form()
+    if request.method == "GET":
+        form.client_id.data = whole_number(request.args.get("client"))  # from a client at risk …
     if not form.validate_on_submit():
         return _form_page(form, status_code=422 if request.method == "POST" else 200)
     try:

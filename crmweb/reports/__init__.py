@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 bp = Blueprint("reports", __name__)
 
 from crmweb.area import Area  # noqa: E402
-from crmweb.reports import routes  # noqa: E402,F401
+from crmweb.reports import routes, settings  # noqa: E402,F401
 
 area = Area(
     bp,

@@ -49,3 +49,20 @@ def roster_xlsx(rows) -> bytes:
             for row in rows
         ],
     )
+
+
+def pareto_xlsx(report) -> bytes:
+    return _workbook(
+        _("二八分析"),
+        [_("名次"), _("客户编号"), _("购买额"), _("客户占比"), _("金额占比")],
+        [
+            [
+                point.rank,
+                point.client_id,
+                float(point.value),
+                round(point.share_of_clients, 4),
+                round(point.share_of_value, 4),
+            ]
+            for point in report.points
+        ],
+    )

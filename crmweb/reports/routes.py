@@ -19,6 +19,7 @@ from crmweb.auth.permissions import (
     can,
     require,
 )
+from crmweb.callbacks import services as callback_services
 from crmweb.clients import access
 from crmweb.clients import labels as client_labels
 from crmweb.clients import services as client_services
@@ -26,8 +27,9 @@ from crmweb.errors import Invalid, NotAllowed
 from crmweb.extensions import db
 from crmweb.htmx import render
 from crmweb.ids import whole_number
-from crmweb.reports import bp, evaluations, exporting, labels, rules
+from crmweb.reports import analysis, bp, charts, evaluations, exporting, labels, rules
 from crmweb.reports.forms import EvaluationForm, IndicatorSetForm
+from crmweb.settings import get_setting
 from crmweb.timeutil import request_now
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -261,3 +263,79 @@ def accept_tier(client_id):
             "success",
         )
     return redirect(url_for("reports.roster"), code=303)
+
+
+# --- 80/20 and the clients at risk ------------------------------------------------------------
+
+
+@bp.route("/reports/pareto")
+@require(REPORTS_VALUE)
+def pareto():
+    """80/20: clients ranked by what they bought in the period, the curve, the top 20 %'s share, the
+    clients whose gifts cost more than they bought; `?format=xlsx` the same as a workbook."""
+    period = analysis.period_from(request.args, request_now())
+    report = analysis.pareto(period)
+    if request.args.get("format") == "xlsx":
+        return _xlsx(exporting.pareto_xlsx(report), "pareto", f"{period.first}..{period.last}")
+    return render(
+        "reports/pareto.html", report=report, chart=charts.pareto_chart(report), client_labels=client_labels
+    )
+
+
+@bp.route("/reports/pareto/clients")
+@require(REPORTS_VALUE)
+def pareto_clients():
+    """The clients behind a point of the curve: those ranked from `first` to `last`."""
+    period = analysis.period_from(request.args, request_now())
+    first = whole_number(request.args.get("first")) or 1
+    last = max(first, whole_number(request.args.get("last")) or first)
+    rows = analysis.clients_ranked(period, first, min(last, first + 499))
+    record_audit(
+        "archive.read",
+        target_type="report",
+        target_id="pareto",
+        actor=current_user,
+        now=request_now(),
+        detail=f"ranks={first}-{last}",
+    )
+    db.session.commit()
+    return render(
+        "reports/pareto_clients.html",
+        rows=rows,
+        period=period,
+        first=first,
+        last=last,
+        client_labels=client_labels,
+    )
+
+
+def _risk_limits() -> rules.RiskLimits:
+    return rules.RiskLimits(
+        quiet_days=get_setting("reports.quiet_days"), unhappy_below=get_setting("reports.unhappy_below")
+    )
+
+
+@bp.route("/reports/risk")
+@require(REPORTS_RISK)
+def risk():
+    """Customers showing signs of slipping away, with the signs, to act on."""
+    rows = analysis.at_risk(request_now(), _risk_limits())
+    return render(
+        "reports/risk.html", rows=rows, limits=_risk_limits(), labels=labels, client_labels=client_labels
+    )
+
+
+@bp.route("/reports/risk/<int:client_id>/callback", methods=["POST"])
+@require(REPORTS_RISK)
+def call_at_risk(client_id):
+    """A call for the client's owner, today, about what puts the client at risk."""
+    client = access.get_client(client_id)
+    signs = next(
+        (row.risks for row in analysis.at_risk(request_now(), _risk_limits(), client_id=client_id)), []
+    )
+    purpose = _(
+        "流失风险：%(signs)s", signs="、".join(str(labels.RISKS[sign]) for sign in signs) or _("跟进")
+    )
+    callback_services.schedule_call(current_user, client, purpose, request_now())
+    flash(_("已为 %(client)s 安排回访。", client=client.name), "success")
+    return redirect(url_for("reports.risk"), code=303)

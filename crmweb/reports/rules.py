@@ -2,8 +2,7 @@
 
 Each indicator is scored 0–100 and weighted; the weighted mean is the total; the total falls into a
 grade by the set's thresholds (A from a, B from b, C from c, else D); each grade suggests what to do
-with the relationship. The 80/20 analysis ranks clients by value; the risk rules say which clients
-may be slipping away, and why.
+with the relationship. The risk rules say which clients may be slipping away, and why.
 """
 
 from dataclasses import dataclass
@@ -95,44 +94,6 @@ def proposed_from_satisfaction(mean: float) -> int:
 def proposed_from_complaints(count: int) -> int:
     """No complaint 100, each one a quarter less."""
     return max(0, 100 - 25 * count)
-
-
-# --- 80/20 -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ParetoPoint:
-    client_id: int
-    value: Decimal
-    cost: Decimal
-    share_of_clients: float  # this client and all above it, as a share of the clients
-    share_of_value: float  # their value, as a share of all value
-
-
-def pareto(values: list[tuple[int, Decimal, Decimal]]) -> list[ParetoPoint]:
-    """Clients (id, value, cost) ranked by value, with the cumulative shares of the curve."""
-    ranked = sorted(values, key=lambda item: (-item[1], item[0]))
-    total = sum((value for _id, value, _cost in ranked), Decimal(0))
-    points, running = [], Decimal(0)
-    for index, (client_id, value, cost) in enumerate(ranked, start=1):
-        running += value
-        points.append(
-            ParetoPoint(client_id, value, cost, index / len(ranked), float(running / total) if total else 0.0)
-        )
-    return points
-
-
-def top_share(points: list[ParetoPoint], share_of_clients: float = 0.2) -> float:
-    """The share of value that the top `share_of_clients` of clients bring (0 for no clients)."""
-    if not points:
-        return 0.0
-    top = max(1, round(len(points) * share_of_clients))
-    return points[top - 1].share_of_value
-
-
-def costly_tail(points: list[ParetoPoint]) -> list[ParetoPoint]:
-    """Clients who cost more (gifts, service) than they brought."""
-    return [point for point in points if point.cost > point.value]
 
 
 # --- at risk ---------------------------------------------------------------------------------

@@ -11,14 +11,11 @@ from crmweb.reports.rules import (
     RiskLimits,
     Signals,
     Thresholds,
-    costly_tail,
     grade_of,
-    pareto,
     proposed_from_complaints,
     proposed_from_rank,
     proposed_from_satisfaction,
     risks,
-    top_share,
     weighted_total,
 )
 
@@ -61,20 +58,6 @@ def test_what_the_archive_proposes():
     assert proposed_from_satisfaction(5) == 100 and proposed_from_satisfaction(3) == 50
     assert proposed_from_satisfaction(1) == 0
     assert [proposed_from_complaints(n) for n in (0, 1, 4, 9)] == [100, 75, 0, 0]
-
-
-def test_the_80_20_curve_on_ten_clients():
-    # Values 50, 20, 10, 5, 5, 4, 3, 1, 1, 1 (total 100); the tenth costs more than it brings.
-    values = [
-        (n, D(v), D(2) if n == 10 else D(0)) for n, v in enumerate([50, 20, 10, 5, 5, 4, 3, 1, 1, 1], 1)
-    ]
-    points = pareto(values)
-    assert [point.client_id for point in points[:3]] == [1, 2, 3]
-    assert points[1].share_of_clients == 0.2 and points[1].share_of_value == 0.7
-    assert top_share(points) == 0.7
-    assert points[-1].share_of_value == 1.0
-    assert [point.client_id for point in costly_tail(points)] == [10]
-    assert top_share([]) == 0.0
 
 
 def signals(**changes):

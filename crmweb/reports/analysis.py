@@ -1,0 +1,272 @@
+"""The analyses over a period, aggregated in SQL (window functions for running shares) so that they
+stay quick at a hundred thousand clients: 80/20 value with its cost beside it, and clients at risk."""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from crmweb.cases.models import Case
+from crmweb.cases.rules import Kind as CaseKind
+from crmweb.cases.rules import Status as CaseStatus
+from crmweb.clients.models import Client, Interaction, ServiceEvent
+from crmweb.extensions import db
+from crmweb.gifts.models import Allocation, AllocationStatus
+from crmweb.reports import rules
+from crmweb.timeutil import local_zone
+
+POINTS = 100  # the curve is drawn through at most this many points
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        zone = local_zone()
+        return (
+            datetime.combine(self.first, datetime.min.time(), tzinfo=zone),
+            datetime.combine(self.last + timedelta(days=1), datetime.min.time(), tzinfo=zone),
+        )
+
+
+def period_from(args, now: datetime, days: int = 365) -> Period:
+    """`?from=&to=` as local dates; by default the last year; a wrong date is the default."""
+    today = now.astimezone(local_zone()).date()
+    try:
+        first = date.fromisoformat(args.get("from", ""))
+    except ValueError:
+        first = today - timedelta(days=days - 1)
+    try:
+        last = date.fromisoformat(args.get("to", ""))
+    except ValueError:
+        last = today
+    return Period(min(first, last), max(first, last))
+
+
+def _purchases(begins: datetime, ends: datetime):
+    return (
+        sa.select(ServiceEvent.client_id.label("client_id"), sa.func.sum(ServiceEvent.amount).label("value"))
+        .where(
+            ServiceEvent.kind == "sale",
+            ServiceEvent.voided_at.is_(None),
+            ServiceEvent.amount > 0,
+            ServiceEvent.occurred_at >= begins,
+            ServiceEvent.occurred_at < ends,
+        )
+        .group_by(ServiceEvent.client_id)
+    )
+
+
+def _gift_costs(begins: datetime, ends: datetime):
+    return (
+        sa.select(
+            Allocation.client_id.label("client_id"),
+            sa.func.sum(Allocation.unit_value * Allocation.quantity).label("cost"),
+        )
+        .where(
+            Allocation.status == AllocationStatus.SENT,
+            Allocation.sent_at >= begins,
+            Allocation.sent_at < ends,
+        )
+        .group_by(Allocation.client_id)
+    )
+
+
+@dataclass(frozen=True)
+class Point:
+    rank: int  # the client's place by value (1: the most)
+    client_id: int
+    value: Decimal
+    share_of_clients: float  # up to and including this client
+    share_of_value: float
+
+
+@dataclass
+class Pareto:
+    period: Period
+    buyers: int = 0  # clients who bought in the period
+    total: Decimal = Decimal(0)
+    points: list[Point] = field(default_factory=list)
+    top_share: float = 0.0  # the value the top 20 % bring
+    top_count: int = 0
+    costly: list = field(default_factory=list)  # (client, value, cost): cost more than they brought
+
+
+def _ranked(begins: datetime, ends: datetime):
+    totals = _purchases(begins, ends).subquery()
+    order = (totals.c.value.desc(), totals.c.client_id)
+    return sa.select(
+        totals.c.client_id,
+        totals.c.value,
+        sa.func.row_number().over(order_by=order).label("rank"),
+        sa.func.sum(totals.c.value).over(order_by=order, rows=(None, 0)).label("running"),
+    ).subquery()
+
+
+def pareto(period: Period) -> Pareto:
+    """Clients who bought, ranked by value: the curve of cumulative shares (sampled), the top 20 %'s
+    share, and the clients whose gifts cost more than they bought."""
+    begins, ends = period.bounds()
+    report = Pareto(period)
+    totals = _purchases(begins, ends).subquery()
+    report.buyers, total = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(totals.c.value), 0))
+    ).one()
+    report.total = Decimal(total)
+    if report.buyers:
+        ranked = _ranked(begins, ends)
+        step = max(1, math.ceil(report.buyers / POINTS))
+        report.top_count = max(1, round(report.buyers * 0.2))
+        rows = db.session.execute(
+            sa.select(ranked)
+            .where(
+                sa.or_(
+                    ranked.c.rank % step == 0,
+                    ranked.c.rank == report.buyers,
+                    ranked.c.rank == 1,
+                    ranked.c.rank == report.top_count,
+                )
+            )
+            .order_by(ranked.c.rank)
+        ).all()
+        report.points = [
+            Point(
+                row.rank,
+                row.client_id,
+                Decimal(row.value),
+                row.rank / report.buyers,
+                float(Decimal(row.running) / report.total),
+            )
+            for row in rows
+        ]
+        report.top_share = next(
+            point.share_of_value for point in report.points if point.rank == report.top_count
+        )
+    costs = _gift_costs(begins, ends).subquery()
+    bought = _purchases(begins, ends).subquery()
+    report.costly = db.session.execute(
+        sa.select(Client, sa.func.coalesce(bought.c.value, 0), costs.c.cost)
+        .join(costs, costs.c.client_id == Client.id)
+        .outerjoin(bought, bought.c.client_id == Client.id)
+        .where(costs.c.cost > sa.func.coalesce(bought.c.value, 0))
+        .order_by((costs.c.cost - sa.func.coalesce(bought.c.value, 0)).desc(), Client.id)
+        .limit(100)
+    ).all()
+    return report
+
+
+def clients_ranked(
+    period: Period, first_rank: int, last_rank: int
+) -> list[tuple[int, Client, Decimal, Decimal]]:
+    """The clients between two places by value (a point of the curve clicked), with their gift cost."""
+    begins, ends = period.bounds()
+    ranked = _ranked(begins, ends)
+    costs = _gift_costs(begins, ends).subquery()
+    return db.session.execute(
+        sa.select(ranked.c.rank, Client, ranked.c.value, sa.func.coalesce(costs.c.cost, 0))
+        .join(Client, Client.id == ranked.c.client_id)
+        .outerjoin(costs, costs.c.client_id == Client.id)
+        .where(ranked.c.rank.between(first_rank, last_rank))
+        .order_by(ranked.c.rank)
+        .limit(500)
+    ).all()
+
+
+# --- at risk ---------------------------------------------------------------------------------
+
+
+@dataclass
+class AtRisk:
+    client: Client
+    risks: list[str]
+
+
+def at_risk(
+    now: datetime, limits: rules.RiskLimits, limit: int = 300, client_id: int | None = None
+) -> list[AtRisk]:
+    """Active clients showing any risk signal, the most signals first. Candidates are found in SQL
+    (each signal a condition); the rules then say which signals each one shows."""
+    quiet_since = now - timedelta(days=limits.quiet_days)
+    quarter = timedelta(days=91)
+    this_q, last_q = (
+        _purchases(now - quarter, now).subquery(),
+        _purchases(now - 2 * quarter, now - quarter).subquery(),
+    )
+    last_sale = (
+        sa.select(ServiceEvent.client_id, sa.func.max(ServiceEvent.occurred_at).label("at"))
+        .where(ServiceEvent.kind == "sale", ServiceEvent.voided_at.is_(None))
+        .group_by(ServiceEvent.client_id)
+        .subquery()
+    )
+    latest_score = (
+        sa.select(
+            Interaction.client_id,
+            Interaction.satisfaction,
+            sa.func.row_number()
+            .over(
+                partition_by=Interaction.client_id,
+                order_by=(Interaction.occurred_at.desc(), Interaction.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(Interaction.satisfaction.is_not(None), Interaction.voided_at.is_(None))
+        .subquery()
+    )
+    open_complaints = (
+        sa.select(Case.client_id, sa.func.count().label("open"))
+        .where(Case.kind == CaseKind.COMPLAINT, Case.status != CaseStatus.CLOSED)
+        .group_by(Case.client_id)
+        .subquery()
+    )
+    query = (
+        sa.select(
+            Client,
+            last_sale.c.at,
+            sa.func.coalesce(this_q.c.value, 0),
+            sa.func.coalesce(last_q.c.value, 0),
+            latest_score.c.satisfaction,
+            sa.func.coalesce(open_complaints.c.open, 0),
+        )
+        .outerjoin(last_sale, last_sale.c.client_id == Client.id)
+        .outerjoin(this_q, this_q.c.client_id == Client.id)
+        .outerjoin(last_q, last_q.c.client_id == Client.id)
+        .outerjoin(latest_score, sa.and_(latest_score.c.client_id == Client.id, latest_score.c.rank == 1))
+        .outerjoin(open_complaints, open_complaints.c.client_id == Client.id)
+        .where(
+            Client.stage == "customer",
+            sa.or_(
+                last_sale.c.at < quiet_since,
+                Client.last_contact_at.is_(None),
+                Client.last_contact_at < quiet_since,
+                sa.and_(
+                    sa.func.coalesce(last_q.c.value, 0) > 0,
+                    sa.func.coalesce(this_q.c.value, 0)
+                    < sa.func.coalesce(last_q.c.value, 0) * limits.falling_share,
+                ),
+                latest_score.c.satisfaction < limits.unhappy_below,
+                open_complaints.c.open > 0,
+            ),
+        )
+        .order_by(Client.id)
+        .limit(limit * 3)
+    )
+    if client_id:
+        query = query.where(Client.id == client_id)
+    found = []
+    for client, sold_at, this_value, last_value, satisfaction, complaints in db.session.execute(query):
+        signals = rules.Signals(
+            days_since_purchase=(now - sold_at).days if sold_at else None,
+            days_since_contact=(now - client.last_contact_at).days if client.last_contact_at else None,
+            this_quarter=Decimal(this_value),
+            last_quarter=Decimal(last_value),
+            latest_satisfaction=satisfaction,
+            open_complaints=complaints,
+        )
+        found.append(AtRisk(client, rules.risks(signals, limits)))
+    return sorted((row for row in found if row.risks), key=lambda row: (-len(row.risks), row.client.id))[
+        :limit
+    ]
