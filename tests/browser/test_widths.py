@@ -46,7 +46,8 @@ def test_main_pages_fit_the_screen(app, live_server, browser, archive, viewport)
              "/messages", "/messages/send", "/messages/templates/new", "/messages/greetings", "/gifts",
              "/gifts/new", "/gifts/campaigns", "/gifts/campaigns/new", "/gifts/reports/clients", "/callbacks",
              "/callbacks/rules", "/callbacks/campaigns", "/callbacks/campaigns/new", "/plans",
-             "/cases", "/cases/new", "/cases/setup", "/cases/reports"]
+             "/cases", "/cases/new", "/cases/setup", "/cases/reports", "/reports", "/reports/roster",
+             "/reports/indicators", "/reports/pareto", "/reports/risk"]
     too_wide = {}
     for path in paths:
         page.goto(live_server + path)
