@@ -58,6 +58,7 @@ class BasicsForm(ArchiveForm):
                                                    Length(max=200)], filters=[lambda v: v and v.strip()])
     kind = SelectField(_l("类型"), choices=labels.choices(labels.KIND))
     stage = SelectField(_l("阶段"), choices=labels.choices(labels.STAGE))
+    lost_reason = optional_choice(_l("流失原因（流失客户）"), labels.LOST_REASON)
     address = StringField(_l("地址"), validators=optional_text())
     legal_representative = StringField(_l("法定代表人"), validators=optional_text(64))
     general_manager = StringField(_l("总经理"), validators=optional_text(64))

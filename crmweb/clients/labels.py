@@ -7,6 +7,10 @@ from wtforms.fields.choices import SelectChoice
 KIND = {"company": _l("企业"), "person": _l("个人")}
 DUPLICATE_REASON = {"name": _l("名称相同"), "mobile": _l("联系人手机相同"), "email": _l("联系人邮箱相同")}
 STAGE = {"prospect": _l("意向客户"), "customer": _l("成交客户"), "lost": _l("流失客户")}
+# Why clients leave, as the rule book's loss analysis names the reasons.
+LOST_REASON = {"strategy": _l("客户经营策略改变"), "competitor": _l("选择了其他供应商"),
+               "unresolved": _l("问题或投诉没有妥善解决"), "price": _l("价格"), "quality": _l("产品质量"),
+               "service": _l("服务不到位"), "closed": _l("客户停业或转行"), "other": _l("其他")}
 TIER = {"general": _l("一般客户"), "important": _l("重要客户"), "key": _l("大客户")}
 VIP_STATUS = {"none": _l("非 VIP"), "eligible": _l("符合 VIP 条件"), "applied": _l("VIP 申请中"),
               "vip": _l("VIP")}

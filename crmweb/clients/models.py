@@ -11,7 +11,7 @@ from crmweb.clients.rules import AccessStatus, Kind, Stage, Tier, VipStatus, con
 from crmweb.clients.settings import rhythm_days
 from crmweb.database import allowed_values
 from crmweb.extensions import db
-from crmweb.timeutil import UTCDateTime
+from crmweb.timeutil import UTCDateTime, utcnow
 
 Text = sa.String(2000)
 Short = sa.String(200)
@@ -61,6 +61,10 @@ class Client(db.Model):
     # key clients, not confidential
     production_scale: Mapped[str | None] = mapped_column(Short)
     product_structure: Mapped[str | None] = mapped_column(Short)
+
+    # Why and when a client was lost (流失原因): the loss analysis counts them.
+    lost_reason: Mapped[str | None] = mapped_column(sa.String(20))
+    lost_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     # When the stay-in-touch rhythm wants the next contact; None for lost clients. Kept by
@@ -285,3 +289,15 @@ def _keep_contact_due_current(client: Client, value, _old, initiator) -> None:
 DUE_INPUTS = ("stage", "tier", "last_contact_at", "created_at")
 for _column in DUE_INPUTS:
     sa.event.listen(getattr(Client, _column), "set", _keep_contact_due_current)
+
+
+def _note_when_lost(client: Client, value, old, _initiator) -> None:
+    """Whatever marks a client lost (its page, an import, a merge) notes when; a client won back
+    forgets it. The moment is read here, at the one place every path passes."""
+    if value == "lost" and old != "lost":
+        client.lost_at = utcnow()
+    elif value != "lost":
+        client.lost_at = None
+
+
+sa.event.listen(Client.stage, "set", _note_when_lost, active_history=True)

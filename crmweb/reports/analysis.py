@@ -7,7 +7,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
+from crmweb.auth.models import User
+from crmweb.bookings.models import Booking
+from crmweb.callbacks.models import Callback
 from crmweb.cases.models import Case
 from crmweb.cases.rules import Kind as CaseKind
 from crmweb.cases.rules import Status as CaseStatus
@@ -269,4 +274,155 @@ def at_risk(
         found.append(AtRisk(client, rules.risks(signals, limits)))
     return sorted((row for row in found if row.risks), key=lambda row: (-len(row.risks), row.client.id))[
         :limit
+    ]
+
+
+# --- loss, satisfaction, effort against value ---------------------------------------------------
+
+
+def lost_clients(period: Period, limit: int = 500) -> tuple[list[Client], list[tuple[str | None, int]]]:
+    """Clients lost in the period (newest first) and how many for each stated reason."""
+    begins, ends = period.bounds()
+    lost = (Client.stage == "lost", Client.lost_at >= begins, Client.lost_at < ends)
+    clients = db.session.scalars(
+        sa.select(Client)
+        .where(*lost)
+        .options(selectinload(Client.labels))
+        .order_by(Client.lost_at.desc(), Client.id)
+        .limit(limit)
+    ).all()
+    reasons = db.session.execute(
+        sa.select(Client.lost_reason, sa.func.count())
+        .where(*lost)
+        .group_by(Client.lost_reason)
+        .order_by(sa.func.count().desc())
+    ).all()
+    return clients, [(reason, count) for reason, count in reasons]
+
+
+def local_month(column):
+    """The local calendar month of a stored UTC instant, as 'YYYY-MM', in SQL (Shanghai keeps no
+    summer time, so one offset serves)."""
+    offset = local_zone().utcoffset(datetime.now())
+    hours = int(offset.total_seconds() // 3600)
+    if db.engine.dialect.name == "postgresql":
+        return sa.func.to_char(column + sa.text(f"interval '{hours} hours'"), "YYYY-MM")
+    return sa.func.strftime("%Y-%m", column, f"{hours:+d} hours")
+
+
+@dataclass
+class Satisfaction:
+    by_tier: list = field(default_factory=list)  # (tier, mean, count)
+    by_owner: list = field(default_factory=list)  # (owner name, mean, count)
+    by_month: list = field(default_factory=list)  # (YYYY-MM, mean, count)
+    cases: tuple = (None, 0)  # closed cases' confirmation: (mean, count)
+
+
+def satisfaction(period: Period) -> Satisfaction:
+    """The satisfaction clients gave on calls and other touches in the period, and on closing their
+    cases."""
+    begins, ends = period.bounds()
+    scored = (
+        Interaction.satisfaction.is_not(None),
+        Interaction.voided_at.is_(None),
+        Interaction.occurred_at >= begins,
+        Interaction.occurred_at < ends,
+    )
+    mean, count = sa.func.avg(Interaction.satisfaction), sa.func.count(Interaction.id)
+
+    def grouped(key):
+        return [
+            (group, round(float(avg), 2), n)
+            for group, avg, n in db.session.execute(
+                sa.select(key, mean, count)
+                .join(Client, Client.id == Interaction.client_id)
+                .where(*scored)
+                .group_by(key)
+                .order_by(key)
+            )
+        ]
+
+    owners = {user.id: user.display_name for user in db.session.scalars(sa.select(User))}
+    report = Satisfaction(
+        by_tier=grouped(Client.tier), by_month=grouped(local_month(Interaction.occurred_at))
+    )
+    report.by_owner = [
+        (owners.get(owner_id, _("（无负责人）")), avg, n) for owner_id, avg, n in grouped(Client.owner_id)
+    ]
+    case_mean, case_count = db.session.execute(
+        sa.select(sa.func.avg(Case.satisfaction), sa.func.count(Case.id)).where(
+            Case.status == CaseStatus.CLOSED,
+            Case.satisfaction.is_not(None),
+            Case.closed_at >= begins,
+            Case.closed_at < ends,
+        )
+    ).one()
+    report.cases = (round(float(case_mean), 2) if case_mean is not None else None, case_count)
+    return report
+
+
+@dataclass(frozen=True)
+class Effort:
+    client: Client
+    value: Decimal
+    touches: int  # interactions recorded
+    calls: int  # callbacks made
+    visits: int  # visits received
+    gift_cost: Decimal
+
+
+def effort_against_value(period: Period, limit: int = 200) -> list[Effort]:
+    """Per client, the work put in (touches, calls made, visits) and the gifts given, beside what it
+    bought: the clients with the most work first."""
+    begins, ends = period.bounds()
+
+    def per_client(column, *conditions):
+        return (
+            sa.select(column.label("client_id"), sa.func.count().label("n"))
+            .where(*conditions)
+            .group_by(column)
+            .subquery()
+        )
+
+    touches = per_client(
+        Interaction.client_id,
+        Interaction.voided_at.is_(None),
+        Interaction.occurred_at >= begins,
+        Interaction.occurred_at < ends,
+    )
+    calls = per_client(
+        Callback.client_id,
+        Callback.status == "done",
+        Callback.done_at >= begins,
+        Callback.done_at < ends,
+    )
+    visits = per_client(
+        Booking.client_id,
+        Booking.status == "approved",
+        Booking.starts_at >= begins,
+        Booking.starts_at < ends,
+    )
+    bought, costs = _purchases(begins, ends).subquery(), _gift_costs(begins, ends).subquery()
+    work = sa.func.coalesce(touches.c.n, 0) + sa.func.coalesce(calls.c.n, 0) + sa.func.coalesce(visits.c.n, 0)
+    rows = db.session.execute(
+        sa.select(
+            Client,
+            sa.func.coalesce(bought.c.value, 0),
+            sa.func.coalesce(touches.c.n, 0),
+            sa.func.coalesce(calls.c.n, 0),
+            sa.func.coalesce(visits.c.n, 0),
+            sa.func.coalesce(costs.c.cost, 0),
+        )
+        .outerjoin(touches, touches.c.client_id == Client.id)
+        .outerjoin(calls, calls.c.client_id == Client.id)
+        .outerjoin(visits, visits.c.client_id == Client.id)
+        .outerjoin(bought, bought.c.client_id == Client.id)
+        .outerjoin(costs, costs.c.client_id == Client.id)
+        .where(sa.or_(touches.c.n > 0, calls.c.n > 0, visits.c.n > 0, costs.c.cost > 0))
+        .order_by(work.desc(), Client.id)
+        .limit(limit)
+    ).all()
+    return [
+        Effort(client, Decimal(value), touches_n, calls_n, visits_n, Decimal(cost))
+        for client, value, touches_n, calls_n, visits_n, cost in rows
     ]

@@ -53,3 +53,40 @@ def pareto_chart(report: Pareto) -> ParetoChart:
         previous_rank = point.rank
     line = " ".join(f"{x},{y}" for x, y in [(_x(0), _y(0))] + [(p.x, p.y) for p in points])
     return ParetoChart(WIDTH, HEIGHT, MARGIN, points, line, _x(0.2), _y(0.8))
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    x: float
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    margin: int
+    bar_width: float
+    bars: list[Bar]
+
+
+def bar_chart(rows: list[tuple], top: float = 5.0) -> BarChart:
+    """(label, value, …) rows as bars on a 0–`top` scale (satisfaction by month: 1–5)."""
+    inner = WIDTH - 2 * MARGIN
+    slot = inner / max(1, len(rows))
+    bars = []
+    for index, (label, value, *_rest) in enumerate(rows):
+        height = (HEIGHT - 2 * MARGIN) * min(value, top) / top
+        bars.append(
+            Bar(
+                str(label),
+                value,
+                round(MARGIN + index * slot + slot * 0.15, 1),
+                round(HEIGHT - MARGIN - height, 1),
+                round(height, 1),
+            )
+        )
+    return BarChart(WIDTH, HEIGHT, MARGIN, round(slot * 0.7, 1), bars)

@@ -66,3 +66,43 @@ def pareto_xlsx(report) -> bytes:
             for point in report.points
         ],
     )
+
+
+def churn_xlsx(clients) -> bytes:
+    return _workbook(
+        _("流失分析"),
+        [_("客户"), _("流失时间"), _("客户等级"), _("分组"), _("负责人"), _("原因")],
+        [
+            [
+                client.name,
+                client.lost_at.date().isoformat() if client.lost_at else "",
+                str(client_labels.TIER[client.tier]),
+                "、".join(label.name for label in client.labels),
+                client.owner.display_name if client.owner else "",
+                str(client_labels.LOST_REASON.get(client.lost_reason, "")) if client.lost_reason else "",
+            ]
+            for client in clients
+        ],
+    )
+
+
+def satisfaction_xlsx(report) -> bytes:
+    rows = [
+        [_("按客户等级"), str(client_labels.TIER.get(tier, tier)), mean, count]
+        for tier, mean, count in report.by_tier
+    ]
+    rows += [[_("按负责人"), name, mean, count] for name, mean, count in report.by_owner]
+    rows += [[_("按月份"), month, mean, count] for month, mean, count in report.by_month]
+    rows.append([_("工单确认"), "", report.cases[0], report.cases[1]])
+    return _workbook(_("满意度"), [_("分组方式"), _("分组"), _("平均满意度"), _("次数")], rows)
+
+
+def effort_xlsx(rows) -> bytes:
+    return _workbook(
+        _("维护投入与价值"),
+        [_("客户"), _("购买额"), _("交流"), _("回访"), _("来访"), _("礼品花费")],
+        [
+            [row.client.name, float(row.value), row.touches, row.calls, row.visits, float(row.gift_cost)]
+            for row in rows
+        ],
+    )

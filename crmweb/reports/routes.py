@@ -339,3 +339,43 @@ def call_at_risk(client_id):
     callback_services.schedule_call(current_user, client, purpose, request_now())
     flash(_("已为 %(client)s 安排回访。", client=client.name), "success")
     return redirect(url_for("reports.risk"), code=303)
+
+
+@bp.route("/reports/churn")
+@require(REPORTS_RISK)
+def churn():
+    """流失分析: who was lost in the period, when and why; counted by reason."""
+    period = analysis.period_from(request.args, request_now())
+    clients, reasons = analysis.lost_clients(period)
+    if request.args.get("format") == "xlsx":
+        return _xlsx(exporting.churn_xlsx(clients), "churn", f"{period.first}..{period.last}")
+    return render(
+        "reports/churn.html", period=period, clients=clients, reasons=reasons, client_labels=client_labels
+    )
+
+
+@bp.route("/reports/satisfaction")
+@require(REPORTS_RISK)
+def satisfaction():
+    period = analysis.period_from(request.args, request_now())
+    report = analysis.satisfaction(period)
+    if request.args.get("format") == "xlsx":
+        return _xlsx(exporting.satisfaction_xlsx(report), "satisfaction", f"{period.first}..{period.last}")
+    return render(
+        "reports/satisfaction.html",
+        period=period,
+        report=report,
+        chart=charts.bar_chart(report.by_month),
+        client_labels=client_labels,
+    )
+
+
+@bp.route("/reports/effort")
+@require(REPORTS_VALUE)
+def effort():
+    """The maintenance work and gifts each client received, beside what it bought."""
+    period = analysis.period_from(request.args, request_now())
+    rows = analysis.effort_against_value(period)
+    if request.args.get("format") == "xlsx":
+        return _xlsx(exporting.effort_xlsx(rows), "effort", f"{period.first}..{period.last}")
+    return render("reports/effort.html", period=period, rows=rows, client_labels=client_labels)

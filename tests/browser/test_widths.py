@@ -47,7 +47,8 @@ def test_main_pages_fit_the_screen(app, live_server, browser, archive, viewport)
              "/gifts/new", "/gifts/campaigns", "/gifts/campaigns/new", "/gifts/reports/clients", "/callbacks",
              "/callbacks/rules", "/callbacks/campaigns", "/callbacks/campaigns/new", "/plans",
              "/cases", "/cases/new", "/cases/setup", "/cases/reports", "/reports", "/reports/roster",
-             "/reports/indicators", "/reports/pareto", "/reports/risk"]
+             "/reports/indicators", "/reports/pareto", "/reports/risk", "/reports/churn",
+             "/reports/satisfaction", "/reports/effort"]
     too_wide = {}
     for path in paths:
         page.goto(live_server + path)
