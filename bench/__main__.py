@@ -8,7 +8,8 @@
   baseline, p95 query time at 20,000 articles, re-indexing one article on save;
 - mixed load: 50 people for 60 s against gunicorn on loopback, errors and p95 round trip;
 - visits: 20 simultaneous requests for one room, five rounds: one booking and 19 conflicts each;
-- greetings: 10,000 emails from the send request to a local SMTP sink with 2 workers (real Redis).
+- greetings: 10,000 emails from the send request to a local SMTP sink with 2 workers (real Redis);
+- reports: every report page at 100k clients / 1M interactions, p95 and SQL statements.
 
 Results are written as JSON into bench/results/. A bar not met is reported, not hidden.
 """
@@ -64,7 +65,7 @@ def on_both_databases(run, sqlite_file: str, postgres_database: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    from bench import client_search, greetings, import_vcard, kb_search, mixed_load, visits
+    from bench import client_search, greetings, import_vcard, kb_search, mixed_load, reports, visits
 
     only = set(argv)
     if not only or "import" in only:
@@ -74,6 +75,8 @@ def main(argv: list[str]) -> int:
             import_vcard.run(write_result, pg.replace("crmweb_bench", "crmweb_bench_import"))
     if not only or "search" in only:
         on_both_databases(client_search.run, "bench.sqlite3", "crmweb_bench")
+    if not only or "reports" in only:
+        on_both_databases(reports.run, "bench.sqlite3", "crmweb_bench")
     if not only or "kb" in only:
         on_both_databases(kb_search.run, "kb.sqlite3", "crmweb_bench_kb")
     if not only or "visits" in only:
