@@ -153,6 +153,10 @@ def test_evaluations_are_as_confidential_as_the_dealings(app, client, login_as):
             assert "历次评估" not in page.get_data(as_text=True)
         assert other.get("/reports/roster").status_code == (200 if role in readers else 403), role
     assert owner.get(f"/clients/{client_id}/evaluations").status_code == 200  # the client's owner
+    assert 'id="client-evaluations"' in owner.get(f"/clients/{client_id}").get_data(as_text=True)
+    other_sales = app.test_client()
+    login_as("sales", on=other_sales)
+    assert 'id="client-evaluations"' not in other_sales.get(f"/clients/{client_id}").get_data(as_text=True)
     assert client.get("/reports/roster?format=xlsx").status_code == 403  # export: managers and directors
     workbook = manager.get("/reports/roster?format=xlsx")
     rows = list(load_workbook(io.BytesIO(workbook.data)).active.iter_rows(min_row=2, values_only=True))
