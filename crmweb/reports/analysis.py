@@ -20,6 +20,7 @@ from crmweb.clients.models import Client, Interaction, ServiceEvent
 from crmweb.extensions import db
 from crmweb.gifts.models import Allocation, AllocationStatus
 from crmweb.reports import rules
+from crmweb.reports.models import Evaluation, EvaluationScore, Indicator
 from crmweb.timeutil import local_zone
 
 POINTS = 100  # the curve is drawn through at most this many points
@@ -316,6 +317,7 @@ class Satisfaction:
     by_owner: list = field(default_factory=list)  # (owner name, mean, count)
     by_month: list = field(default_factory=list)  # (YYYY-MM, mean, count)
     cases: tuple = (None, 0)  # closed cases' confirmation: (mean, count)
+    evaluations: tuple = (None, 0)  # the satisfaction indicator of evaluations, 0–100: (mean, count)
 
 
 def satisfaction(period: Period) -> Satisfaction:
@@ -358,6 +360,20 @@ def satisfaction(period: Period) -> Satisfaction:
         )
     ).one()
     report.cases = (round(float(case_mean), 2) if case_mean is not None else None, case_count)
+    evaluation_mean, evaluation_count = db.session.execute(
+        sa.select(sa.func.avg(EvaluationScore.score), sa.func.count())
+        .join(Evaluation, Evaluation.id == EvaluationScore.evaluation_id)
+        .join(Indicator, Indicator.id == EvaluationScore.indicator_id)
+        .where(
+            Indicator.source == rules.Source.SATISFACTION,
+            Evaluation.evaluated_at >= begins,
+            Evaluation.evaluated_at < ends,
+        )
+    ).one()
+    report.evaluations = (
+        round(float(evaluation_mean), 1) if evaluation_mean is not None else None,
+        evaluation_count,
+    )
     return report
 
 

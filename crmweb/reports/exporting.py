@@ -94,6 +94,7 @@ def satisfaction_xlsx(report) -> bytes:
     rows += [[_("按负责人"), name, mean, count] for name, mean, count in report.by_owner]
     rows += [[_("按月份"), month, mean, count] for month, mean, count in report.by_month]
     rows.append([_("工单确认"), "", report.cases[0], report.cases[1]])
+    rows.append([_("评估中的满意度得分（0–100）"), "", report.evaluations[0], report.evaluations[1]])
     return _workbook(_("满意度"), [_("分组方式"), _("分组"), _("平均满意度"), _("次数")], rows)
 
 

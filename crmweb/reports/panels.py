@@ -1,5 +1,6 @@
 """The evaluation card on a client's page: a way to the evaluations, for who may read them (the
 grades themselves stay on their page, where each read is audited)."""
+
 from crmweb.area import TodayCard
 from crmweb.reports import evaluations
 from crmweb.timeutil import request_now

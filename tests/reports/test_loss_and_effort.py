@@ -12,6 +12,7 @@ from crmweb.auth.models import User
 from crmweb.clients import timeline
 from crmweb.clients.models import Client, ServiceEvent
 from crmweb.extensions import db
+from crmweb.reports.models import Evaluation, EvaluationScore, Indicator, IndicatorSet
 from tests.clients.helpers import make_client
 from tests.conftest import gen_user
 
@@ -68,7 +69,40 @@ def test_satisfaction_by_local_month_tier_and_owner(app, client, login_as):
                 },
                 at,
             )
+        # An evaluation in the period: its satisfaction indicator scored 80 (the other one does not count).
+        at = datetime(2026, 11, 12, 2, tzinfo=UTC)
+        form = IndicatorSet(
+            name="评估表",
+            status="approved",
+            threshold_a=85,
+            threshold_b=70,
+            threshold_c=55,
+            created_at=at,
+            indicators=[
+                Indicator(name="满意度", weight=1, source="satisfaction"),
+                Indicator(name="采购量", weight=1, source="purchases"),
+            ],
+        )
+        db.session.add(form)
+        db.session.flush()
+        satisfied, bought = (indicator.id for indicator in form.indicators)
+        db.session.add(
+            Evaluation(
+                client_id=key,
+                set_id=form.id,
+                total=50,
+                grade="D",
+                advice="end",
+                evaluated_at=at,
+                scores=[
+                    EvaluationScore(indicator_id=satisfied, score=80),
+                    EvaluationScore(indicator_id=bought, score=20),
+                ],
+            )
+        )
+        db.session.commit()
     page = client.get("/reports/satisfaction?from=2026-10-01&to=2026-11-30").get_data(as_text=True)
+    assert "平均 80.0 / 100（1 次评估）" in page
     assert re.search(r'id="month-2026-10"><td>2026-10</td><td>3.0</td><td>1<', page)
     assert re.search(r'id="month-2026-11"><td>2026-11</td><td>3.5</td><td>2<', page)
     tiers = page[page.index('id="satisfaction-tiers"') : page.index('id="satisfaction-owners"')]
