@@ -330,26 +330,28 @@ def satisfaction(period: Period) -> Satisfaction:
         Interaction.occurred_at >= begins,
         Interaction.occurred_at < ends,
     )
-    mean, count = sa.func.avg(Interaction.satisfaction), sa.func.count(Interaction.id)
-
-    def grouped(key):
-        return [
-            (group, round(float(avg), 2), n)
-            for group, avg, n in db.session.execute(
-                sa.select(key, mean, count)
-                .join(Client, Client.id == Interaction.client_id)
-                .where(*scored)
-                .group_by(key)
-                .order_by(key)
-            )
-        ]
-
+    # One pass over the scored touches, grouped finely (tier × owner × month: a few hundred rows),
+    # summed up here three ways.
+    month = local_month(Interaction.occurred_at)
+    fine = db.session.execute(
+        sa.select(Client.tier, Client.owner_id, month, sa.func.sum(Interaction.satisfaction), sa.func.count())
+        .join(Client, Client.id == Interaction.client_id)
+        .where(*scored)
+        .group_by(Client.tier, Client.owner_id, month)
+    ).all()
     owners = {user.id: user.display_name for user in db.session.scalars(sa.select(User))}
-    report = Satisfaction(
-        by_tier=grouped(Client.tier), by_month=grouped(local_month(Interaction.occurred_at))
-    )
+
+    def summed(key) -> list:
+        totals: dict = {}
+        for row in fine:
+            total, count = totals.get(key(row), (0, 0))
+            totals[key(row)] = (total + row[3], count + row[4])
+        return [(group, round(total / count, 2), count) for group, (total, count) in sorted(totals.items())]
+
+    report = Satisfaction(by_tier=summed(lambda row: row[0]), by_month=summed(lambda row: row[2]))
     report.by_owner = [
-        (owners.get(owner_id, _("（无负责人）")), avg, n) for owner_id, avg, n in grouped(Client.owner_id)
+        (owners.get(owner_id, _("（无负责人）")), mean, count)
+        for owner_id, mean, count in summed(lambda row: row[1] or 0)
     ]
     case_mean, case_count = db.session.execute(
         sa.select(sa.func.avg(Case.satisfaction), sa.func.count(Case.id)).where(
@@ -388,57 +390,66 @@ class Effort:
 
 
 def effort_against_value(period: Period, limit: int = 200) -> list[Effort]:
-    """Per client, the work put in (touches, calls made, visits) and the gifts given, beside what it
-    bought: the clients with the most work first."""
+    """The clients who bought most in the period, each with the work put in (touches, calls made,
+    visits) and the gifts given: found by value first, then counted for those clients only (an
+    index range each), so that a year of a million touches is not counted for everyone."""
     begins, ends = period.bounds()
+    bought = _purchases(begins, ends).subquery()
+    top = db.session.execute(
+        sa.select(Client, bought.c.value)
+        .join(bought, bought.c.client_id == Client.id)
+        .order_by(bought.c.value.desc(), Client.id)
+        .limit(limit)
+    ).all()
+    ids = [client.id for client, _value in top]
 
-    def per_client(column, *conditions):
+    def counted(column, *conditions) -> dict[int, int]:
         return (
-            sa.select(column.label("client_id"), sa.func.count().label("n"))
-            .where(*conditions)
-            .group_by(column)
-            .subquery()
+            dict(
+                db.session.execute(
+                    sa.select(column, sa.func.count()).where(column.in_(ids), *conditions).group_by(column)
+                ).all()
+            )
+            if ids
+            else {}
         )
 
-    touches = per_client(
+    touches = counted(
         Interaction.client_id,
         Interaction.voided_at.is_(None),
         Interaction.occurred_at >= begins,
         Interaction.occurred_at < ends,
     )
-    calls = per_client(
-        Callback.client_id,
-        Callback.status == "done",
-        Callback.done_at >= begins,
-        Callback.done_at < ends,
+    calls = counted(
+        Callback.client_id, Callback.status == "done", Callback.done_at >= begins, Callback.done_at < ends
     )
-    visits = per_client(
-        Booking.client_id,
-        Booking.status == "approved",
-        Booking.starts_at >= begins,
-        Booking.starts_at < ends,
+    visits = counted(
+        Booking.client_id, Booking.status == "approved", Booking.starts_at >= begins, Booking.starts_at < ends
     )
-    bought, costs = _purchases(begins, ends).subquery(), _gift_costs(begins, ends).subquery()
-    work = sa.func.coalesce(touches.c.n, 0) + sa.func.coalesce(calls.c.n, 0) + sa.func.coalesce(visits.c.n, 0)
-    rows = db.session.execute(
-        sa.select(
-            Client,
-            sa.func.coalesce(bought.c.value, 0),
-            sa.func.coalesce(touches.c.n, 0),
-            sa.func.coalesce(calls.c.n, 0),
-            sa.func.coalesce(visits.c.n, 0),
-            sa.func.coalesce(costs.c.cost, 0),
+    costs = (
+        dict(
+            db.session.execute(
+                sa.select(Allocation.client_id, sa.func.sum(Allocation.unit_value * Allocation.quantity))
+                .where(
+                    Allocation.client_id.in_(ids),
+                    Allocation.status == AllocationStatus.SENT,
+                    Allocation.sent_at >= begins,
+                    Allocation.sent_at < ends,
+                )
+                .group_by(Allocation.client_id)
+            ).all()
         )
-        .outerjoin(touches, touches.c.client_id == Client.id)
-        .outerjoin(calls, calls.c.client_id == Client.id)
-        .outerjoin(visits, visits.c.client_id == Client.id)
-        .outerjoin(bought, bought.c.client_id == Client.id)
-        .outerjoin(costs, costs.c.client_id == Client.id)
-        .where(sa.or_(touches.c.n > 0, calls.c.n > 0, visits.c.n > 0, costs.c.cost > 0))
-        .order_by(work.desc(), Client.id)
-        .limit(limit)
-    ).all()
+        if ids
+        else {}
+    )
     return [
-        Effort(client, Decimal(value), touches_n, calls_n, visits_n, Decimal(cost))
-        for client, value, touches_n, calls_n, visits_n, cost in rows
+        Effort(
+            client,
+            Decimal(value),
+            touches.get(client.id, 0),
+            calls.get(client.id, 0),
+            visits.get(client.id, 0),
+            Decimal(costs.get(client.id) or 0),
+        )
+        for client, value in top
     ]

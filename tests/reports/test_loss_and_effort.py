@@ -137,17 +137,22 @@ def test_effort_beside_value(app, client, login_as):
             now,
         )
         at = now - timedelta(days=5)
-        db.session.add(
-            ServiceEvent(client_id=quiet, kind="sale", occurred_at=at, amount=Decimal(900), created_at=at)
-        )
+        for client_id, amount in ((quiet, 900), (busy, 100)):
+            db.session.add(
+                ServiceEvent(
+                    client_id=client_id, kind="sale", occurred_at=at, amount=Decimal(amount), created_at=at
+                )
+            )
         db.session.commit()
     page = client.get("/reports/effort").get_data(as_text=True)
-    assert page.index(f'id="effort-{busy}"') < page.index(f'id="effort-{quiet}"')
+    assert page.index(f'id="effort-{quiet}"') < page.index(f'id="effort-{busy}"')  # the larger buyer first
     quiet_row = re.search(rf'<tr id="effort-{quiet}">(.*?)</tr>', page, re.S).group(1)
+    busy_row = re.search(rf'<tr id="effort-{busy}">(.*?)</tr>', page, re.S).group(1)
     assert "¥900.00" in quiet_row and "<td>1</td>" in quiet_row
+    assert "¥100.00" in busy_row and "<td>3</td>" in busy_row
     for role in ("supervisor", "specialist"):
         other = app.test_client()
         login_as(role, on=other)
         assert other.get("/reports/effort").status_code == 403
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(ServiceEvent)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ServiceEvent)) == 2
