@@ -153,16 +153,21 @@ class Correctable:
         return self.voided_at is not None
 
 
+SCORED = "satisfaction IS NOT NULL AND voided_at IS NULL"
+
+
 class Interaction(Correctable, db.Model):
     """交流记录: every touch with a client."""
 
     __tablename__ = "interactions"
     __table_args__ = (
         sa.Index("ix_interactions_client_at", "client_id", "occurred_at"),
-        # The touches that carry a satisfaction (a tenth or so): what the reports read, covered.
+        # The standing touches that carry a satisfaction (a tenth or so), as the reports read them:
+        # by time (a period's scores) and by client (each one's latest), covered.
         sa.Index("ix_interactions_scored", "occurred_at", "client_id", "satisfaction",
-                 sqlite_where=sa.text("satisfaction IS NOT NULL"),
-                 postgresql_where=sa.text("satisfaction IS NOT NULL")),
+                 sqlite_where=sa.text(SCORED), postgresql_where=sa.text(SCORED)),
+        sa.Index("ix_interactions_scored_by_client", "client_id", "occurred_at", "satisfaction",
+                 sqlite_where=sa.text(SCORED), postgresql_where=sa.text(SCORED)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -185,7 +190,12 @@ class ServiceEvent(Correctable, db.Model):
     """Purchase or service event: drives callbacks and VIP eligibility."""
 
     __tablename__ = "service_events"
-    __table_args__ = (sa.Index("ix_service_events_client_at", "client_id", "occurred_at"),)
+    __table_args__ = (
+        sa.Index("ix_service_events_client_at", "client_id", "occurred_at"),
+        # Sales as the reports read them: a period's by time, each client's latest; covered.
+        sa.Index("ix_service_events_kind_time", "kind", "voided_at", "occurred_at", "client_id", "amount"),
+        sa.Index("ix_service_events_kind_client", "kind", "voided_at", "client_id", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id", ondelete="CASCADE"))
