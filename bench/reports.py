@@ -7,17 +7,17 @@ reasons, an approved evaluation form and 20,000 evaluations.
 """
 
 import random
-import statistics
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
-from bench.client_search import CLIENTS, prepare, timed_get
+from bench.client_search import CLIENTS, p95, prepare, timed_get
 
 REPORT_BAR_MS = 500.0
 SALES = 150_000
 EVALUATIONS = 20_000
+ROUNDS = 20  # timed requests per page, after one that warms caches
 PAGES = [
     "/reports/pareto",
     "/reports/risk",
@@ -144,14 +144,14 @@ def run(url: str, label: str, write_result) -> None:
         engine = db.engine
     event.listen(engine, "before_cursor_execute", lambda *args: statements.append(1))
     times, counts = {}, {}
-    for repeat in range(6):
+    for repeat in range(ROUNDS + 1):
         for page in PAGES:
             statements.clear()
             elapsed = timed_get(client, page)
             if repeat:  # the first round warms caches and compiles templates
                 times.setdefault(page, []).append(elapsed)
                 counts[page] = len(statements)
-    p95s = {page: round(statistics.quantiles(values, n=20)[-1], 1) for page, values in times.items()}
+    p95s = {page: round(p95(values), 1) for page, values in times.items()}
     worst = max(p95s.values())
     write_result(
         f"reports_{label}",

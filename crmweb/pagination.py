@@ -36,8 +36,10 @@ def page_number(raw_number, total: int, size: int) -> int:
     return min(number, max(1, -(-total // size)))
 
 
-def paginate(query, raw_number, size: int) -> Page:
+def paginate(query, raw_number, size: int, rows: bool = False) -> Page:
+    """A page of the query's first column, or of its whole rows (`rows`)."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     number = page_number(raw_number, total, size)
-    items = db.session.scalars(query.limit(size).offset((number - 1) * size)).all()
+    paged = query.limit(size).offset((number - 1) * size)
+    items = (db.session.execute(paged) if rows else db.session.scalars(paged)).all()
     return Page(items=items, number=number, size=size, total=total)

@@ -2,6 +2,7 @@
 stay quick at a hundred thousand clients: 80/20 value with its cost beside it, and clients at risk."""
 
 import math
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -19,6 +20,7 @@ from crmweb.cases.rules import Status as CaseStatus
 from crmweb.clients.models import Client, Interaction, ServiceEvent
 from crmweb.extensions import db
 from crmweb.gifts.models import Allocation, AllocationStatus
+from crmweb.pagination import Page, page_number
 from crmweb.reports import rules
 from crmweb.reports.models import Evaluation, EvaluationScore, Indicator
 from crmweb.timeutil import local_zone
@@ -191,36 +193,52 @@ class AtRisk:
     risks: list[str]
 
 
-def at_risk(
-    now: datetime, limits: rules.RiskLimits, limit: int = 300, client_id: int | None = None
-) -> list[AtRisk]:
-    """Active clients showing any risk signal, the most signals first. Candidates are found in SQL
-    (each signal a condition); the rules then say which signals each one shows."""
+def clients_narrowed(query, tier: str, owner_id: int | None, client_id: int | None):
+    """A report's query kept to a tier, an owner's clients or one client, where asked."""
+    if tier:
+        query = query.where(Client.tier == tier)
+    if owner_id:
+        query = query.where(Client.owner_id == owner_id)
+    if client_id:
+        query = query.where(Client.id == client_id)
+    return query
+
+
+@dataclass(frozen=True)
+class RiskFilters:
+    owner_id: int | None = None
+    tier: str = ""
+    risk: str = ""  # one sign only (a rules.Risk)
+    client_id: int | None = None
+
+
+def _risk_ranking(now: datetime, limits: rules.RiskLimits, filters: RiskFilters):
+    """Customers with what the risk rules read (last sale, this and last quarter's purchases, latest
+    satisfaction, open complaints), those showing any sign (or the one asked for), the most signs
+    first, each row carrying how many match in all. The signs are the rules' (rules.risks) said in
+    SQL, so that the database chooses and orders the list."""
     quiet_since = now - timedelta(days=limits.quiet_days)
     quarter = timedelta(days=91)
-    this_q, last_q = (
-        _purchases(now - quarter, now).subquery(),
-        _purchases(now - 2 * quarter, now - quarter).subquery(),
-    )
-    last_sale = (
-        sa.select(ServiceEvent.client_id, sa.func.max(ServiceEvent.occurred_at).label("at"))
-        .where(ServiceEvent.kind == "sale", ServiceEvent.voided_at.is_(None))
-        .group_by(ServiceEvent.client_id)
-        .subquery()
-    )
-    latest_score = (
-        sa.select(
-            Interaction.client_id,
-            Interaction.satisfaction,
-            sa.func.row_number()
-            .over(
-                partition_by=Interaction.client_id,
-                order_by=(Interaction.occurred_at.desc(), Interaction.id.desc()),
-            )
-            .label("rank"),
+    this_q = _purchases(now - quarter, now).subquery()
+    last_q = _purchases(now - 2 * quarter, now - quarter).subquery()
+    # One index seek per customer each (sales by client, standing scored touches by client).
+    sold_at = (
+        sa.select(sa.func.max(ServiceEvent.occurred_at))
+        .where(
+            ServiceEvent.kind == "sale", ServiceEvent.voided_at.is_(None), ServiceEvent.client_id == Client.id
         )
-        .where(Interaction.satisfaction.is_not(None), Interaction.voided_at.is_(None))
-        .subquery()
+        .scalar_subquery()
+    )
+    satisfaction = (
+        sa.select(Interaction.satisfaction)
+        .where(
+            Interaction.client_id == Client.id,
+            Interaction.satisfaction.is_not(None),
+            Interaction.voided_at.is_(None),
+        )
+        .order_by(Interaction.occurred_at.desc())  # no tie-break: it would keep SQLite off the index
+        .limit(1)
+        .scalar_subquery()
     )
     open_complaints = (
         sa.select(Case.client_id, sa.func.count().label("open"))
@@ -228,54 +246,89 @@ def at_risk(
         .group_by(Case.client_id)
         .subquery()
     )
-    query = (
+    customers = (
         sa.select(
-            Client,
-            last_sale.c.at,
-            sa.func.coalesce(this_q.c.value, 0),
-            sa.func.coalesce(last_q.c.value, 0),
-            latest_score.c.satisfaction,
-            sa.func.coalesce(open_complaints.c.open, 0),
+            Client.id.label("client_id"),
+            Client.last_contact_at,
+            sold_at.label("sold_at"),
+            sa.func.coalesce(this_q.c.value, 0).label("this_quarter"),
+            sa.func.coalesce(last_q.c.value, 0).label("last_quarter"),
+            satisfaction.label("satisfaction"),
+            sa.func.coalesce(open_complaints.c.open, 0).label("complaints"),
         )
-        .outerjoin(last_sale, last_sale.c.client_id == Client.id)
         .outerjoin(this_q, this_q.c.client_id == Client.id)
         .outerjoin(last_q, last_q.c.client_id == Client.id)
-        .outerjoin(latest_score, sa.and_(latest_score.c.client_id == Client.id, latest_score.c.rank == 1))
         .outerjoin(open_complaints, open_complaints.c.client_id == Client.id)
-        .where(
-            Client.stage == "customer",
-            sa.or_(
-                last_sale.c.at < quiet_since,
-                Client.last_contact_at.is_(None),
-                Client.last_contact_at < quiet_since,
-                sa.and_(
-                    sa.func.coalesce(last_q.c.value, 0) > 0,
-                    sa.func.coalesce(this_q.c.value, 0)
-                    < sa.func.coalesce(last_q.c.value, 0) * limits.falling_share,
+        .where(Client.stage == "customer")
+    )
+    customers = clients_narrowed(customers, filters.tier, filters.owner_id, filters.client_id)
+    # Materialised, so that each customer's seeks run once, not once per use of their result.
+    found = customers.cte("customers").prefix_with("MATERIALIZED")
+    signs = {
+        rules.Risk.NO_PURCHASE: found.c.sold_at <= quiet_since,
+        rules.Risk.NO_CONTACT: sa.or_(
+            found.c.last_contact_at.is_(None), found.c.last_contact_at <= quiet_since
+        ),
+        rules.Risk.FALLING: sa.and_(
+            found.c.last_quarter > 0, found.c.this_quarter < found.c.last_quarter * limits.falling_share
+        ),
+        rules.Risk.UNHAPPY: found.c.satisfaction < limits.unhappy_below,
+        rules.Risk.OPEN_COMPLAINT: found.c.complaints > 0,
+    }
+    count = sum(sa.case((sign, 1), else_=0) for sign in signs.values())
+    return (
+        sa.select(found, count.label("signs"), sa.func.count().over().label("total"))
+        .where(signs[filters.risk] if filters.risk in signs else count > 0)
+        .order_by(count.desc(), found.c.client_id)
+    )
+
+
+def _at_risk_rows(now: datetime, limits: rules.RiskLimits, filters: RiskFilters, limit: int, offset: int = 0):
+    """A stretch of the ranking with each client's row; (rows, how many in all)."""
+    ranked = _risk_ranking(now, limits, filters).limit(limit).offset(offset).subquery()
+    rows = db.session.execute(
+        sa.select(Client, ranked)
+        .join(ranked, ranked.c.client_id == Client.id)
+        .order_by(ranked.c.signs.desc(), ranked.c.client_id)
+    ).all()
+    found = [
+        AtRisk(
+            row.Client,
+            rules.risks(
+                rules.Signals(
+                    days_since_purchase=(now - row.sold_at).days if row.sold_at else None,
+                    days_since_contact=(now - row.last_contact_at).days if row.last_contact_at else None,
+                    this_quarter=Decimal(row.this_quarter),
+                    last_quarter=Decimal(row.last_quarter),
+                    latest_satisfaction=row.satisfaction,
+                    open_complaints=row.complaints,
                 ),
-                latest_score.c.satisfaction < limits.unhappy_below,
-                open_complaints.c.open > 0,
+                limits,
             ),
         )
-        .order_by(Client.id)
-        .limit(limit * 3)
-    )
-    if client_id:
-        query = query.where(Client.id == client_id)
-    found = []
-    for client, sold_at, this_value, last_value, satisfaction, complaints in db.session.execute(query):
-        signals = rules.Signals(
-            days_since_purchase=(now - sold_at).days if sold_at else None,
-            days_since_contact=(now - client.last_contact_at).days if client.last_contact_at else None,
-            this_quarter=Decimal(this_value),
-            last_quarter=Decimal(last_value),
-            latest_satisfaction=satisfaction,
-            open_complaints=complaints,
-        )
-        found.append(AtRisk(client, rules.risks(signals, limits)))
-    return sorted((row for row in found if row.risks), key=lambda row: (-len(row.risks), row.client.id))[
-        :limit
+        for row in rows
     ]
+    return found, rows[0].total if rows else 0
+
+
+def at_risk_page(
+    now: datetime, limits: rules.RiskLimits, filters: RiskFilters, raw_page, size: int = 100
+) -> Page:
+    """One page of the customers at risk, in one statement (past the last page: the last page)."""
+    number = page_number(raw_page, sys.maxsize, size)
+    items, total = _at_risk_rows(now, limits, filters, size, (number - 1) * size)
+    if not items and number > 1:
+        total = _at_risk_rows(now, limits, filters, 1)[1]
+        number = page_number(number, total, size)
+        items = _at_risk_rows(now, limits, filters, size, (number - 1) * size)[0]
+    return Page(items=items, number=number, size=size, total=total)
+
+
+def at_risk(
+    now: datetime, limits: rules.RiskLimits, filters: RiskFilters, limit: int = 50_000
+) -> list[AtRisk]:
+    """All the customers at risk (a workbook), or one client's signs."""
+    return _at_risk_rows(now, limits, filters, limit)[0]
 
 
 # --- loss, satisfaction, effort against value ---------------------------------------------------
@@ -394,12 +447,15 @@ def effort_against_value(period: Period, limit: int = 200) -> list[Effort]:
     visits) and the gifts given: found by value first, then counted for those clients only (an
     index range each), so that a year of a million touches is not counted for everyone."""
     begins, ends = period.bounds()
-    bought = _purchases(begins, ends).subquery()
+    # The largest buyers are picked among the sums before any client row is joined.
+    bought = _purchases(begins, ends)
+    top_buyers = (
+        bought.order_by(bought.selected_columns.value.desc(), ServiceEvent.client_id).limit(limit).subquery()
+    )
     top = db.session.execute(
-        sa.select(Client, bought.c.value)
-        .join(bought, bought.c.client_id == Client.id)
-        .order_by(bought.c.value.desc(), Client.id)
-        .limit(limit)
+        sa.select(Client, top_buyers.c.value)
+        .join(top_buyers, top_buyers.c.client_id == Client.id)
+        .order_by(top_buyers.c.value.desc(), Client.id)
     ).all()
     ids = [client.id for client, _value in top]
 

@@ -19,11 +19,14 @@ from crmweb.clients import access
 from crmweb.clients.models import Client, Interaction, ServiceEvent
 from crmweb.errors import Conflict, Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
+from crmweb.pagination import Page, paginate
 from crmweb.reports import rules
+from crmweb.reports.analysis import clients_narrowed
 from crmweb.reports.models import Evaluation, EvaluationScore, Indicator, IndicatorSet
 from crmweb.reports.rules import Grade, SetStatus, Source
 
 YEAR = timedelta(days=365)
+EXPORT_LIMIT = 50_000  # rows in one workbook
 
 
 # --- indicator sets ----------------------------------------------------------------------------
@@ -307,9 +310,9 @@ class RosterRow:
         return tier if tier != self.client.tier else None
 
 
-def _latest_ids():
-    """Each client's latest evaluation id."""
-    ranked = sa.select(
+def _ranked_evaluations():
+    """Each client's evaluations numbered from the latest (1) back."""
+    return sa.select(
         Evaluation.id,
         sa.func.row_number()
         .over(
@@ -318,45 +321,49 @@ def _latest_ids():
         .label("rank"),
         Evaluation.client_id,
     ).subquery()
-    return ranked
 
 
-def roster(
-    grade: str = "",
-    tier: str = "",
-    owner_id: int | None = None,
-    changed: bool = False,
-    limit: int = 500,
-    client_id: int | None = None,
-) -> list[RosterRow]:
-    """Every evaluated client's latest grade, with the grade before it; filtered."""
-    ranked = _latest_ids()
-    latest = aliased(Evaluation)
+@dataclass(frozen=True)
+class RosterFilters:
+    grade: str = ""
+    tier: str = ""
+    owner_id: int | None = None
+    changed: bool = False  # only clients whose latest grade differs from the one before
+    client_id: int | None = None
+
+
+def _roster_query(filters: RosterFilters):
+    ranked = _ranked_evaluations()
+    latest, before = aliased(Evaluation), aliased(Evaluation)
+    ranked_before = ranked.alias()
     query = (
-        sa.select(latest, Client)
+        sa.select(latest, Client, before.grade)
         .join(ranked, sa.and_(ranked.c.id == latest.id, ranked.c.rank == 1))
         .join(Client, Client.id == latest.client_id)
+        .outerjoin(
+            ranked_before, sa.and_(ranked_before.c.client_id == latest.client_id, ranked_before.c.rank == 2)
+        )
+        .outerjoin(before, before.id == ranked_before.c.id)
         .order_by(latest.grade, Client.sort_key, Client.id)
     )
-    if grade:
-        query = query.where(latest.grade == grade)
-    if tier:
-        query = query.where(Client.tier == tier)
-    if owner_id:
-        query = query.where(Client.owner_id == owner_id)
-    if client_id:
-        query = query.where(Client.id == client_id)
-    rows = db.session.execute(query.limit(limit)).all()
-    previous = dict(
-        db.session.execute(
-            sa.select(ranked.c.client_id, Evaluation.grade)
-            .join(Evaluation, Evaluation.id == ranked.c.id)
-            .where(ranked.c.rank == 2, ranked.c.client_id.in_([client.id for _evaluation, client in rows]))
-        ).all()
-    )
-    found = [RosterRow(client, evaluation, previous.get(client.id)) for evaluation, client in rows]
-    return (
-        [row for row in found if row.previous_grade and row.previous_grade != row.evaluation.grade]
-        if changed
-        else found
-    )
+    if filters.grade:
+        query = query.where(latest.grade == filters.grade)
+    if filters.changed:
+        query = query.where(before.grade.is_not(None), before.grade != latest.grade)
+    return clients_narrowed(query, filters.tier, filters.owner_id, filters.client_id)
+
+
+def _roster_rows(rows) -> list[RosterRow]:
+    return [RosterRow(client, evaluation, previous) for evaluation, client, previous in rows]
+
+
+def roster_page(filters: RosterFilters, raw_page, size: int = 100) -> Page:
+    """One page of every evaluated client's latest grade, with the grade before it; filtered."""
+    page = paginate(_roster_query(filters), raw_page, size, rows=True)
+    page.items = _roster_rows(page.items)
+    return page
+
+
+def roster(filters: RosterFilters, limit: int = EXPORT_LIMIT) -> list[RosterRow]:
+    """The whole filtered roster, for the workbook (and one client's row, for its tier)."""
+    return _roster_rows(db.session.execute(_roster_query(filters).limit(limit)).all())

@@ -7,6 +7,12 @@ from flask_babel import gettext as _
 from crmweb.clients import labels as client_labels
 from crmweb.clients.exporting import neutralise
 from crmweb.reports import labels
+from crmweb.timeutil import local_zone
+
+
+def _local_day(moment):
+    """A stored instant as the Shanghai day it fell on (an Excel date cell); None stays empty."""
+    return moment.astimezone(local_zone()).date() if moment else None
 
 
 def _workbook(title: str, header: list, rows: list[list]) -> bytes:
@@ -43,7 +49,7 @@ def roster_xlsx(rows) -> bytes:
                 float(row.evaluation.total),
                 str(client_labels.TIER[row.client.tier]),
                 row.client.owner.display_name if row.client.owner else "",
-                row.evaluation.evaluated_at.date().isoformat(),
+                _local_day(row.evaluation.evaluated_at),
                 str(labels.ADVICE[row.evaluation.advice]),
             ]
             for row in rows
@@ -68,6 +74,23 @@ def pareto_xlsx(report) -> bytes:
     )
 
 
+def risk_xlsx(rows) -> bytes:
+    return _workbook(
+        _("流失风险"),
+        [_("客户"), _("客户等级"), _("负责人"), _("最近联系"), _("风险")],
+        [
+            [
+                row.client.name,
+                str(client_labels.TIER[row.client.tier]),
+                row.client.owner.display_name if row.client.owner else "",
+                _local_day(row.client.last_contact_at),
+                "、".join(str(labels.RISKS[sign]) for sign in row.risks),
+            ]
+            for row in rows
+        ],
+    )
+
+
 def churn_xlsx(clients) -> bytes:
     return _workbook(
         _("流失分析"),
@@ -75,7 +98,7 @@ def churn_xlsx(clients) -> bytes:
         [
             [
                 client.name,
-                client.lost_at.date().isoformat() if client.lost_at else "",
+                _local_day(client.lost_at),
                 str(client_labels.TIER[client.tier]),
                 "、".join(label.name for label in client.labels),
                 client.owner.display_name if client.owner else "",

@@ -210,23 +210,26 @@ def evaluate(client_id):
 def roster():
     """客户分级目录: every evaluated client's latest grade; `?format=xlsx` for managers and directors."""
     grade = request.args.get("grade", "")
-    grade = grade if grade in set(rules.Grade) else ""
     tier = request.args.get("tier", "")
-    tier = tier if tier in client_labels.TIER else ""
-    owner_id = whole_number(request.args.get("owner"))
-    changed = request.args.get("changed") == "1"
-    rows = evaluations.roster(grade, tier, owner_id, changed)
+    filters = evaluations.RosterFilters(
+        grade=grade if grade in set(rules.Grade) else "",
+        tier=tier if tier in client_labels.TIER else "",
+        owner_id=whole_number(request.args.get("owner")),
+        changed=request.args.get("changed") == "1",
+    )
     if request.args.get("format") == "xlsx":
         if not can(REPORTS_VALUE):
             raise NotAllowed(_("只有经理和总监可以导出客户分级目录。"))
-        return _xlsx(exporting.roster_xlsx(rows), "roster", f"grade={grade} tier={tier} changed={changed}")
+        return _xlsx(
+            exporting.roster_xlsx(evaluations.roster(filters)),
+            "roster",
+            f"grade={filters.grade} tier={filters.tier} changed={filters.changed}",
+        )
     return render(
         "reports/roster.html",
-        rows=rows,
-        grade=grade,
-        tier=tier,
-        owner_id=owner_id,
-        changed=changed,
+        "reports/_roster_table.html",
+        page=evaluations.roster_page(filters, request.args.get("page")),
+        filters=filters,
         owners=client_services.assignable_owners(),
         labels=labels,
         client_labels=client_labels,
@@ -253,7 +256,11 @@ def _xlsx(content: bytes, name: str, detail: str):
 def accept_tier(client_id):
     """The tier the latest grade suggests, accepted by a supervisor."""
     client = access.get_client(client_id)
-    rows = [row for row in evaluations.roster(limit=1, client_id=client_id) if row.proposed_tier]
+    rows = [
+        row
+        for row in evaluations.roster(evaluations.RosterFilters(client_id=client_id), limit=1)
+        if row.proposed_tier
+    ]
     if not rows:
         flash(_("该客户的等级与评估结果一致，无需调整。"), "info")
     else:
@@ -318,10 +325,27 @@ def _risk_limits() -> rules.RiskLimits:
 @bp.route("/reports/risk")
 @require(REPORTS_RISK)
 def risk():
-    """Customers showing signs of slipping away, with the signs, to act on."""
-    rows = analysis.at_risk(request_now(), _risk_limits())
+    """Customers showing signs of slipping away, with the signs, to act on; filtered by owner, tier
+    and sign; `?format=xlsx` the same as a workbook."""
+    now, limits = request_now(), _risk_limits()
+    tier, sign = request.args.get("tier", ""), request.args.get("risk", "")
+    filters = analysis.RiskFilters(
+        owner_id=whole_number(request.args.get("owner")),
+        tier=tier if tier in client_labels.TIER else "",
+        risk=sign if sign in set(rules.Risk) else "",
+    )
+    if request.args.get("format") == "xlsx":
+        rows = analysis.at_risk(now, limits, filters)
+        return _xlsx(exporting.risk_xlsx(rows), "risk", f"tier={filters.tier} risk={filters.risk}")
     return render(
-        "reports/risk.html", rows=rows, limits=_risk_limits(), labels=labels, client_labels=client_labels
+        "reports/risk.html",
+        "reports/_risk_table.html",
+        page=analysis.at_risk_page(now, limits, filters, request.args.get("page")),
+        filters=filters,
+        limits=limits,
+        owners=client_services.assignable_owners(),
+        labels=labels,
+        client_labels=client_labels,
     )
 
 
@@ -330,9 +354,9 @@ def risk():
 def call_at_risk(client_id):
     """A call for the client's owner, today, about what puts the client at risk."""
     client = access.get_client(client_id)
-    signs = next(
-        (row.risks for row in analysis.at_risk(request_now(), _risk_limits(), client_id=client_id)), []
-    )
+    filters = analysis.RiskFilters(client_id=client_id)
+    found = analysis.at_risk(request_now(), _risk_limits(), filters, limit=1)
+    signs = found[0].risks if found else []
     purpose = _(
         "流失风险：%(signs)s", signs="、".join(str(labels.RISKS[sign]) for sign in signs) or _("跟进")
     )

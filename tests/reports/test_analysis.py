@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from crmweb.callbacks.models import Callback
-from crmweb.clients.models import Client, ServiceEvent
+from crmweb.clients.models import Client, Interaction, ServiceEvent
 from crmweb.extensions import db
 from crmweb.gifts.models import Allocation, Campaign, Gift
 from tests.cases.helpers import open_case
@@ -126,3 +126,57 @@ def test_clients_at_risk_and_a_call_for_one(app, client, login_as):
         other = app.test_client()
         login_as(role, on=other)
         assert other.get("/reports/risk").status_code == 403
+
+
+def scored_touch(client_id, satisfaction, days_ago):
+    at = NOW - timedelta(days=days_ago)
+    db.session.add(
+        Interaction(
+            client_id=client_id,
+            kind="callback",
+            occurred_at=at,
+            content="回访",
+            satisfaction=satisfaction,
+            created_at=at,
+        )
+    )
+
+
+def test_the_risk_list_puts_the_most_signs_first_at_the_rules_edges_filtered_and_exported(
+    app, client, login_as
+):
+    login_as("supervisor")
+    owner, other_owner = gen_user(app, "specialist"), gen_user(app, "specialist")
+    two_signs = make_client(app, owner, "两项风险有限公司")
+    at_the_edge = make_client(app, owner, "整九十天有限公司")
+    a_day_short = make_client(app, owner, "八十九天有限公司")
+    unhappy = make_client(app, other_owner, "不满意有限公司", tier="key")
+    cheered_up = make_client(app, owner, "已好转有限公司")
+    with app.app_context():
+        sale(two_signs, 100, 200)
+        sale(at_the_edge, 100, 90)  # quiet for the 90 days the rule names: at risk
+        sale(a_day_short, 100, 89)
+        for client_id in (unhappy, cheered_up):
+            sale(client_id, 100, 10)
+        scored_touch(unhappy, 2, 3)
+        scored_touch(cheered_up, 1, 20)
+        scored_touch(cheered_up, 5, 2)  # only the latest satisfaction counts
+        for client_id in (at_the_edge, a_day_short, unhappy, cheered_up):
+            db.session.get(Client, client_id).last_contact_at = NOW - timedelta(days=5)
+        db.session.get(Client, two_signs).last_contact_at = NOW - timedelta(days=100)
+        db.session.commit()
+    page = client.get("/reports/risk").get_data(as_text=True)
+    shown = [int(found) for found in re.findall(r'<tr id="risk-(\d+)">', page)]
+    assert shown == [two_signs, at_the_edge, unhappy]  # two signs first, then by archive number
+    assert "共 3 条" in page
+    only_unhappy = client.get("/reports/risk?risk=unhappy").get_data(as_text=True)
+    assert re.findall(r'<tr id="risk-(\d+)">', only_unhappy) == [str(unhappy)]
+    mine = client.get(f"/reports/risk?owner={owner.id}&tier=key").get_data(as_text=True)
+    assert "没有发现有流失风险的客户" in mine
+    workbook = client.get("/reports/risk?format=xlsx")
+    rows = list(load_workbook(io.BytesIO(workbook.data)).active.iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in rows] == ["两项风险有限公司", "整九十天有限公司", "不满意有限公司"]
+    assert rows[0][4] == "很久没有购买、很久没有联系"
+    past_the_end = client.get("/reports/risk?page=9", headers={"HX-Request": "true"})
+    assert past_the_end.get_data(as_text=True).startswith('<section class="card" id="risk-table">')
+    assert f'id="risk-{two_signs}"' in past_the_end.get_data(as_text=True)  # the last page: the only one

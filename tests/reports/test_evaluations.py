@@ -12,6 +12,7 @@ from crmweb.auth.models import User
 from crmweb.clients import timeline
 from crmweb.clients.models import Client
 from crmweb.extensions import db
+from crmweb.reports.evaluations import RosterFilters, roster_page
 from crmweb.reports.models import Evaluation, IndicatorSet
 from tests.clients.helpers import make_client
 from tests.conftest import gen_user
@@ -161,3 +162,30 @@ def test_evaluations_are_as_confidential_as_the_dealings(app, client, login_as):
     workbook = manager.get("/reports/roster?format=xlsx")
     rows = list(load_workbook(io.BytesIO(workbook.data)).active.iter_rows(min_row=2, values_only=True))
     assert rows[0][:2] == ("华通机械有限公司", "D")
+
+
+def test_the_roster_shows_grade_changes_and_pages_through_every_client(app, client, login_as):
+    login_as("supervisor")
+    manager = app.test_client()
+    login_as("manager", on=manager)
+    owner = gen_user(app, "sales")
+    rising, steady, once = (make_client(app, owner, name) for name in ("甲公司", "乙公司", "丙公司"))
+    ids = indicator_ids(app, approved_set(app, client, manager))
+
+    def evaluate(client_id, score):
+        data = {f"score-{i}": score for i in ids} | {"advice": "maintain", "override_reason": "复核"}
+        assert client.post(f"/clients/{client_id}/evaluations", data=data).status_code == 303
+
+    for client_id, scores in ((rising, ("50", "90")), (steady, ("50", "50")), (once, ("80",))):
+        for score in scores:
+            evaluate(client_id, score)
+    changed = client.get("/reports/roster?changed=1").get_data(as_text=True)
+    assert f'id="roster-{rising}"' in changed and "原 D" in changed
+    assert f'id="roster-{steady}"' not in changed and f'id="roster-{once}"' not in changed
+    grade_d = client.get("/reports/roster?grade=D").get_data(as_text=True)
+    assert f'id="roster-{steady}"' in grade_d and f'id="roster-{rising}"' not in grade_d
+    with app.app_context():
+        second = roster_page(RosterFilters(), "2", size=2)
+    assert (second.total, second.pages, [row.client.id for row in second.items]) == (3, 2, [steady])
+    fragment = client.get("/reports/roster?page=2", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert fragment.startswith('<section class="card" id="roster-table">')
