@@ -26,6 +26,8 @@ PAGES = [
     "/reports/effort",
     "/reports/roster",
     "/reports/roster?grade=A",
+    "/reports/roster?changed=1",
+    "/reports/risk?risk=unhappy&page=2",
     "/cases/reports",
     "/gifts/reports/clients",
 ]

@@ -311,15 +311,16 @@ class RosterRow:
 
 
 def _ranked_evaluations():
-    """Each client's evaluations numbered from the latest (1) back."""
+    """Each client's evaluations numbered from the latest (1) back, each with the grade of the one
+    before it (one pass over the evaluations)."""
+    window = {
+        "partition_by": Evaluation.client_id,
+        "order_by": (Evaluation.evaluated_at.desc(), Evaluation.id.desc()),
+    }
     return sa.select(
         Evaluation.id,
-        sa.func.row_number()
-        .over(
-            partition_by=Evaluation.client_id, order_by=(Evaluation.evaluated_at.desc(), Evaluation.id.desc())
-        )
-        .label("rank"),
-        Evaluation.client_id,
+        sa.func.row_number().over(**window).label("rank"),
+        sa.func.lead(Evaluation.grade).over(**window).label("previous_grade"),
     ).subquery()
 
 
@@ -334,22 +335,17 @@ class RosterFilters:
 
 def _roster_query(filters: RosterFilters):
     ranked = _ranked_evaluations()
-    latest, before = aliased(Evaluation), aliased(Evaluation)
-    ranked_before = ranked.alias()
+    latest = aliased(Evaluation)
     query = (
-        sa.select(latest, Client, before.grade)
+        sa.select(latest, Client, ranked.c.previous_grade)
         .join(ranked, sa.and_(ranked.c.id == latest.id, ranked.c.rank == 1))
         .join(Client, Client.id == latest.client_id)
-        .outerjoin(
-            ranked_before, sa.and_(ranked_before.c.client_id == latest.client_id, ranked_before.c.rank == 2)
-        )
-        .outerjoin(before, before.id == ranked_before.c.id)
         .order_by(latest.grade, Client.sort_key, Client.id)
     )
     if filters.grade:
         query = query.where(latest.grade == filters.grade)
     if filters.changed:
-        query = query.where(before.grade.is_not(None), before.grade != latest.grade)
+        query = query.where(ranked.c.previous_grade.is_not(None), ranked.c.previous_grade != latest.grade)
     return clients_narrowed(query, filters.tier, filters.owner_id, filters.client_id)
 
 
