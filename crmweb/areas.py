@@ -1,12 +1,14 @@
 """The areas of the product, in menu order. A new area is its package (exposing `area`, see
 crmweb/area.py) and one line here."""
 from crmweb import (
+    activities,
     admin,
     auth,
     bookings,
     callbacks,
     cases,
     clients,
+    contracts,
     dashboard,
     documents,
     gifts,
@@ -27,7 +29,9 @@ AREAS = [
     plans.area,
     cases.area,
     documents.area,
+    contracts.area,
     reports.area,
+    activities.area,
     kb.area,
     bookings.area,
     workdays.area,

@@ -79,10 +79,13 @@ EVALUATIONS_APPROVE = "evaluations.approve"  # approve a version of the form (th
 EVALUATIONS_WRITE = "evaluations.write"      # evaluate clients; read evaluations and the graded roster
 REPORTS_VALUE = "reports.value"        # analyses with the clients' figures: 80/20, effort against value
 REPORTS_RISK = "reports.risk"          # clients at risk and lost, satisfaction: lists to act on
+ACTIVITIES_VIEW = "activities.view"    # client activities and trials, who is invited, what they said
+ACTIVITIES_MANAGE = "activities.manage"  # plan activities and run any (their organisers run their own)
+CONTRACTS_VIEW = "contracts.view"      # the contracts list (of the clients whose archive one sees)
 
 _BOOKERS = {BOOKINGS_VIEW, BOOKINGS_CREATE}
 _STAFF = {DASHBOARD_VIEW, CLIENTS_VIEW, CLIENTS_RECORD, KB_VIEW, CALLBACKS_VIEW, CASES_OPEN, DOCUMENTS_USE}
-_ARCHIVE_KEEPERS = _STAFF | {CLIENTS_CREATE, CLIENTS_EDIT}
+_ARCHIVE_KEEPERS = _STAFF | {CLIENTS_CREATE, CLIENTS_EDIT, CONTRACTS_VIEW}
 _KB_EDITORS = {KB_WRITE, KB_PUBLISH}
 _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
     CLIENTS_READ_ANY, ARCHIVE_READ_ANY, CLIENTS_EDIT_ANY,
@@ -90,7 +93,8 @@ _MANAGEMENT = _ARCHIVE_KEEPERS | _KB_EDITORS | {
     ARCHIVE_GRANT, SETTINGS_BUSINESS, KB_SYNONYMS, *_BOOKERS, BOOKINGS_APPROVE, RECEPTION_DESK,
     MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK, GIFTS_LIST_PROSPECTS, GIFTS_LIST_CLIENTS,
     GIFTS_APPROVE_PROSPECTS, GIFTS_SEND, GIFTS_REPORTS, CALLBACKS_TEAM, CALLBACKS_RULES,
-    CASES_VIEW, CASES_TEAM, CASES_SETUP, EVALUATIONS_APPROVE, EVALUATIONS_WRITE, REPORTS_VALUE, REPORTS_RISK}
+    CASES_VIEW, CASES_TEAM, CASES_SETUP, EVALUATIONS_APPROVE, EVALUATIONS_WRITE, REPORTS_VALUE, REPORTS_RISK,
+    ACTIVITIES_VIEW, ACTIVITIES_MANAGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "director": frozenset(_MANAGEMENT | {USERS_CONFIRM, GIFTS_APPROVE_CLIENTS, PLANS_VIEW, PLANS_APPROVE}),
@@ -99,10 +103,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         CLIENTS_READ_ANY, CLIENTS_EDIT_ANY, CLIENTS_SET_TIER, CLIENTS_IMPORT, BOOKINGS_APPROVE_IF_SET,
         MESSAGES_SEND, MESSAGES_TEMPLATES, GIFTS_VIEW, GIFTS_STOCK, GIFTS_LIST_PROSPECTS, GIFTS_SEND,
         CALLBACKS_TEAM, PLANS_VIEW, PLANS_DRAFT, CASES_VIEW, CASES_TEAM, EVALUATIONS_SETS, EVALUATIONS_WRITE,
-        REPORTS_RISK}),
+        REPORTS_RISK, ACTIVITIES_VIEW, ACTIVITIES_MANAGE}),
     "specialist": frozenset(_ARCHIVE_KEEPERS | _BOOKERS | {CLIENTS_READ_ANY, CLIENTS_IMPORT, KB_WRITE,
                                                            MESSAGES_SEND, GIFTS_VIEW, GIFTS_LIST_PROSPECTS,
-                                                           GIFTS_SEND, PLANS_VIEW, CASES_VIEW}),
+                                                           GIFTS_SEND, PLANS_VIEW, CASES_VIEW,
+                                                           ACTIVITIES_VIEW}),
     # Sales keep their own clients; of other owners' clients they see name, tier and owner.
     "sales": frozenset(_ARCHIVE_KEEPERS | _BOOKERS),
     "service": frozenset(_STAFF | {CLIENTS_READ_ANY, KB_WRITE, CASES_VIEW}),

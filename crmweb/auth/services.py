@@ -1,5 +1,4 @@
 """Use cases of people and sign-in: take the actor and `now`, check the rules, persist."""
-import hashlib
 import secrets
 from datetime import datetime
 
@@ -17,6 +16,7 @@ from crmweb.auth.rules import login_blocked_until
 from crmweb.clients.rules import normalise_phone
 from crmweb.errors import Conflict, DomainError, NotAllowed, NotFound
 from crmweb.extensions import db
+from crmweb.tokens import new_token, token_hash
 
 # Compared against when the username is unknown, so that a wrong username costs the same time.
 _UNKNOWN_USER_HASH = None
@@ -148,17 +148,14 @@ def issue_password_link(actor: User | None, user: User, now: datetime) -> str:
     db.session.execute(sa.update(PasswordLink).where(
         PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None), PasswordLink.expires_at > now)
         .values(expires_at=now))
-    token = secrets.token_urlsafe(32)
-    db.session.add(PasswordLink(user_id=user.id, token_hash=_token_hash(token),
+    token = new_token()
+    db.session.add(PasswordLink(user_id=user.id, token_hash=token_hash(token),
                                 issued_by_id=actor.id if actor else None, created_at=now,
                                 expires_at=now + current_app.config["PASSWORD_LINK_LIFETIME"]))
     record_audit("user.password_link_issued", target_type="user", target_id=user.username,
                  actor=actor, now=now)
     return token
 
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _forget_password(user: User, now: datetime, reason: str) -> None:
@@ -224,7 +221,7 @@ def set_password_by_link(token: str, new_password: str, now: datetime) -> User:
 
 def password_link(token: str, now: datetime) -> PasswordLink:
     """The unused, unexpired link for `token`; a guessed, used or old one is a 404 that says nothing more."""
-    link = db.session.scalar(sa.select(PasswordLink).where(PasswordLink.token_hash == _token_hash(token)))
+    link = db.session.scalar(sa.select(PasswordLink).where(PasswordLink.token_hash == token_hash(token)))
     if link is None or link.used_at is not None or link.expires_at <= now or not link.user.active:
         raise NotFound(_("链接无效或已过期，请联系系统管理员重新发送。"))
     return link

@@ -3,8 +3,6 @@
 Flask's signed cookie alone stays valid until it expires; keeping the session here is what lets
 logout, disabling a user and the idle/absolute timeouts take effect at once, in every process.
 """
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -13,20 +11,18 @@ from crmweb.auth.models import User, UserSession
 from crmweb.auth.rules import session_expired
 from crmweb.database import side_write
 from crmweb.extensions import db
+from crmweb.tokens import new_token, token_hash
 
 # Writing last_seen_at on every request would make each page a write; a minute is precise enough
 # for a 30-minute idle timeout.
 ACTIVITY_RESOLUTION = timedelta(minutes=1)
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
 
 def start_session(user: User, now: datetime, ip: str | None, user_agent: str | None) -> str:
     """Create a session row in the caller's transaction and return the token for the cookie."""
-    token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(token_hash=_hash(token), user_id=user.id, created_at=now,
+    token = new_token()
+    db.session.add(UserSession(token_hash=token_hash(token), user_id=user.id, created_at=now,
                                last_seen_at=now, ip=ip, user_agent=(user_agent or "")[:255]))
     return token
 
@@ -44,7 +40,7 @@ def user_for_token(token: str, now: datetime, idle_timeout: timedelta,
     ended or expired."""
     row = db.session.execute(
         sa.select(UserSession, User).join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _hash(token), UserSession.ended_at.is_(None))
+        .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
     ).first()
     if row is None:
         return None
@@ -63,7 +59,7 @@ def user_for_token(token: str, now: datetime, idle_timeout: timedelta,
 
 
 def end_session(token: str, now: datetime, reason: str) -> None:
-    _end_where(UserSession.token_hash == _hash(token), now, reason)
+    _end_where(UserSession.token_hash == token_hash(token), now, reason)
 
 
 def end_all_sessions(user_id: int, now: datetime, reason: str) -> None:
@@ -78,5 +74,5 @@ def _end_where(condition, now: datetime, reason: str) -> None:
 
 
 def end_other_sessions(user_id: int, keep_token: str | None, now: datetime, reason: str) -> None:
-    keep = _hash(keep_token) if keep_token else ""
+    keep = token_hash(keep_token) if keep_token else ""
     _end_where(sa.and_(UserSession.user_id == user_id, UserSession.token_hash != keep), now, reason)

@@ -45,10 +45,10 @@ def check_in():
     if not form.validate_on_submit():
         return _desk(check_in_form=form, status_code=422)
     try:
-        visitor = services.check_in(current_user, form.code.data, request_now())
+        arrived = services.admit(current_user, form.code.data, request_now())
     except DomainError as refused:
         return _desk(check_in_form=form, refusal=refused.message, status_code=refused.status_code)
-    return _desk(arrived=visitor)
+    return _desk(arrived=arrived)
 
 
 @bp.route("/reception/visitors/<int:visitor_id>/check-in", methods=["POST"])
@@ -57,7 +57,7 @@ def check_in_by_name(visitor_id):
     """Picking the name on today's list: the same check as the pass (no pass, no entry)."""
     visitor = db.get_or_404(Visitor, visitor_id)
     try:
-        arrived = services.check_in(current_user, visitor.pass_code or "", request_now())
+        arrived = services.admit(current_user, visitor.pass_code or "", request_now())
     except DomainError as refused:
         return _desk(refusal=refused.message, status_code=refused.status_code)
     return _desk(arrived=arrived)

@@ -5,6 +5,7 @@ is never held twice is the database's guard (models.py); this module turns its r
 Conflict that names the holder's time.
 """
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -239,8 +240,8 @@ def _release_souvenirs(booking: Booking) -> None:
         booking.souvenirs_reserved = 0
 
 
-def new_pass_code() -> str:
-    return "".join(secrets.choice(PASS_ALPHABET) for _ in range(PASS_LENGTH))
+def new_pass_code(length: int = PASS_LENGTH) -> str:
+    return "".join(secrets.choice(PASS_ALPHABET) for _ in range(length))
 
 
 def cancel(actor: User, booking: Booking, now: datetime) -> None:
@@ -272,9 +273,30 @@ def _require_open(booking: Booking) -> None:
         raise Conflict(_("该参观已取消。"))
 
 
+# Other areas' passes the desk admits too (an activity's): each takes (actor, code, now) and returns
+# what to tell the desk, or None when the code is not one of its passes.
+OTHER_PASSES: list[Callable[[User, str, datetime], str | None]] = []
+
+
+def typed_code(code: str | None) -> str:
+    """A pass code as typed or scanned: upper case, letters and digits only."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:PASS_LENGTH * 2]
+
+
+def admit(actor: User, code: str, now: datetime) -> str:
+    """The desk's check-in by a code, a visit's pass or another area's: what to tell the desk."""
+    for other in OTHER_PASSES:
+        told = other(actor, typed_code(code), now)
+        if told:
+            return told
+    visitor = check_in(actor, code, now)
+    return _("%(name)s（%(client)s）已签到，已通知接待人 %(host)s。", name=visitor.name,
+             client=visitor.booking.client.name, host=visitor.booking.host.display_name)
+
+
 def check_in(actor: User, code: str, now: datetime) -> Visitor:
     """The desk lets a visitor in by the pass code, typed or scanned: no pass, no entry."""
-    code = "".join(ch for ch in (code or "").upper() if ch.isalnum())[:PASS_LENGTH * 2]
+    code = typed_code(code)
     visitor = db.session.scalar(sa.select(Visitor).where(Visitor.pass_code == code)
                                 .options(selectinload(Visitor.booking))) if code else None
     today = now.astimezone(local_zone()).date()

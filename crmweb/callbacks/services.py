@@ -119,10 +119,11 @@ def follow_up(interaction: Interaction, client: Client, actor: User, now: dateti
             assignee_id=client.owner_id or getattr(actor, "id", None), created_at=now))
 
 
-def schedule_call(actor: User, client: Client, purpose: str, now: datetime) -> Callback:
-    """A call asked for by hand (a client at risk …): for the owner, today or the next working day,
-    settled like a follow-up by the next touch."""
-    day = rules.next_working_day(local_day(now), is_working_day)
+def add_call(actor: User, client: Client, purpose: str, day: date, now: datetime) -> Callback:
+    """A call asked for by hand or by another area (a client at risk, a trial's feedback): for the
+    owner, from `day` (or the next working day) for two working days, settled like a follow-up by
+    the next touch. In the caller's transaction."""
+    day = rules.next_working_day(day, is_working_day)
     callback = Callback(client_id=client.id, source=Source.FOLLOW_UP, purpose=purpose[:200],
                         content_type=ContentType.RAPPORT, opens_on=day,
                         closes_on=rules.next_working_day(day + timedelta(days=1), is_working_day),
@@ -131,6 +132,12 @@ def schedule_call(actor: User, client: Client, purpose: str, now: datetime) -> C
     db.session.flush()
     record_audit("callbacks.scheduled", target_type="client", target_id=client.id, actor=actor, now=now,
                  detail=f"callback={callback.id}")
+    return callback
+
+
+def schedule_call(actor: User, client: Client, purpose: str, now: datetime) -> Callback:
+    """A call for the owner, today or the next working day."""
+    callback = add_call(actor, client, purpose, local_day(now), now)
     db.session.commit()
     return callback
 

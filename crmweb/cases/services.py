@@ -356,19 +356,9 @@ def _escalate(actor, case: Case, reason: str, now: datetime) -> list[int]:
     for person in db.session.scalars(sa.select(User).where(User.role == role, User.active.is_(True))):
         notify(person.id, text, f"/cases/{case.id}", now)
         # And by SMS and email where the person gave them (once per case, level and person).
-        for channel, address in (("sms", person.mobile), ("email", person.email)):
-            if address:
-                messages.append(
-                    {
-                        "channel": channel,
-                        "recipient": address,
-                        "subject": text[:200],
-                        "body": text,
-                        "client_id": case.client_id,
-                        "not_before": now,
-                        "idempotency_key": f"case:{case.id}:{case.escalation_level}:{person.id}:{channel}",
-                    }
-                )
+        messages += outbox.for_person(
+            person, text, case.client_id, f"case:{case.id}:{case.escalation_level}:{person.id}", now
+        )
     queued = outbox.queue_messages(messages, now)
     record_audit(
         "cases.escalated",

@@ -15,7 +15,8 @@ TIER = {"general": _l("一般客户"), "important": _l("重要客户"), "key": _
 VIP_STATUS = {"none": _l("非 VIP"), "eligible": _l("符合 VIP 条件"), "applied": _l("VIP 申请中"),
               "vip": _l("VIP")}
 INTERACTION_KIND = {"visit": _l("拜访"), "callback": _l("回访"), "reception": _l("接待"),
-                    "complaint": _l("投诉"), "proposal": _l("建议"), "communication": _l("沟通")}
+                    "complaint": _l("投诉"), "proposal": _l("建议"), "communication": _l("沟通"),
+                    "activity": _l("客户活动")}
 EVENT_KIND = {"sale": _l("购买"), "installation": _l("安装完成"), "repair": _l("维修完成"),
               "repair_late": _l("维修超出承诺时间"),
               "complaint": _l("收到投诉"), "proposal": _l("收到建议")}

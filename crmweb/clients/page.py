@@ -3,12 +3,16 @@ audited) once, every rule of who sees what applied here rather than in the view.
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from crmweb import areas
 from crmweb.auth.models import User
 from crmweb.auth.permissions import CLIENTS_MERGE, role_can
 from crmweb.clients import access, duplicates, rules, timeline
 from crmweb.clients.models import Client, ClientConfidential, Interaction
 from crmweb.clients.sections import Section
+from crmweb.documents.models import Document
+from crmweb.extensions import db
 
 
 @dataclass
@@ -24,6 +28,7 @@ class ClientPage:
     correctable: set[tuple[str, int]]     # ("interactions" | "events", id) the person may correct
     merge_candidates: list                # for those who merge: archives that look like this one
     panels: list                          # other areas' cards on the page (a gift ledger …)
+    attachments: dict                     # interaction id → the files on it (those one may see)
 
 
 def timeline_kind(item) -> str:
@@ -45,7 +50,24 @@ def client_page(actor: User, client: Client, now: datetime) -> ClientPage:
                      if not item.voided and timeline.can_correct(actor, item, now)},
         merge_candidates=duplicates.merge_candidates(client) if role_can(actor.role, CLIENTS_MERGE) else [],
         panels=[card for area in areas.AREAS if area.client_panels
-                for card in area.client_panels(actor, client, may_read)])
+                for card in area.client_panels(actor, client, may_read)],
+        attachments=interaction_files([item.id for item in entries if isinstance(item, Interaction)],
+                                      may_read))
+
+
+def interaction_files(interaction_ids: list[int], may_read_confidential: bool) -> dict[int, list[Document]]:
+    """The files on these timeline entries, in one query; confidential ones only for who reads the
+    client's confidential parts."""
+    if not interaction_ids:
+        return {}
+    query = sa.select(Document).where(Document.owner_kind == "interaction",
+                                      Document.owner_id.in_(interaction_ids))
+    if not may_read_confidential:
+        query = query.where(Document.confidential.is_(False))
+    found: dict[int, list[Document]] = {}
+    for document in db.session.scalars(query.order_by(Document.id)):
+        found.setdefault(document.owner_id, []).append(document)
+    return found
 
 
 @dataclass

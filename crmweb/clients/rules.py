@@ -57,7 +57,7 @@ class EventKind(StrEnum):
 # The database refuses any other value (check constraints named after the column).
 STAGES, TIERS, KINDS = tuple(Stage), tuple(Tier), tuple(Kind)
 EVENT_KINDS = tuple(EventKind)
-INTERACTION_KINDS = ("visit", "callback", "reception", "complaint", "proposal", "communication")
+INTERACTION_KINDS = ("visit", "callback", "reception", "complaint", "proposal", "communication", "activity")
 CHANNELS = ("phone", "visit", "wechat", "email", "sms", "letter", "other")
 # The largest amount a money column (14 digits, 2 after the point) holds.
 MONEY_MAX = Decimal("999999999999.99")

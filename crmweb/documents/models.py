@@ -1,5 +1,5 @@
-"""Files on the archive: on a client or a case (contracts and interactions to come), with who
-put them there; the bytes live in the file store under a random key."""
+"""Files on the archive: on a client, a case, a contract or an interaction, with who put them
+there; the bytes live in the file store under a random key."""
 
 from datetime import datetime
 
@@ -16,7 +16,7 @@ class Document(db.Model):
     __table_args__ = (sa.Index("ix_documents_owner", "owner_kind", "owner_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    owner_kind: Mapped[str] = mapped_column(sa.String(12))  # client | case
+    owner_kind: Mapped[str] = mapped_column(sa.String(12))  # client | case | contract | interaction
     owner_id: Mapped[int]
     # The client it belongs to, whatever it hangs on: its archive's rules apply.
     client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id", ondelete="CASCADE"), index=True)

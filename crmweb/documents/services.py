@@ -1,7 +1,7 @@
-"""Files on the archive: uploaded to what they belong to (a client, a case), checked by their content,
-kept in the file store, listed and served only through the app to who may read their owner (and,
-for confidential ones, the client's confidential parts), every upload, download and deletion
-audited."""
+"""Files on the archive: uploaded to what they belong to (a client, a case, a contract, an
+interaction), checked by their content, kept in the file store, listed and served only through
+the app to who may read their owner (and, for confidential ones, the client's confidential parts),
+every upload, download and deletion audited."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,8 +15,9 @@ from flask_babel import gettext as _
 
 from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
+from crmweb.auth.permissions import CLIENTS_RECORD, role_can
 from crmweb.clients import access
-from crmweb.clients.models import Client
+from crmweb.clients.models import Client, Interaction
 from crmweb.documents import rules
 from crmweb.documents.models import Document
 from crmweb.documents.store import file_store
@@ -34,6 +35,12 @@ class Owner:
     client_of: Callable[[object], Client]
     may_read: Callable[[User, object, datetime], bool]
     may_write: Callable[[User, object, datetime], bool]
+    # Files of confidential kinds (a contract's): every one of them is confidential.
+    always_confidential: bool = False
+
+
+def _client_of_interaction(interaction: Interaction) -> Client:
+    return db.session.get(Client, interaction.client_id)
 
 
 # Each area that keeps files registers its kind of owner (the cases area registers "case").
@@ -43,6 +50,16 @@ OWNERS: dict[str, Owner] = {
         client_of=lambda client: client,
         may_read=access.can_see_archive,
         may_write=lambda actor, client, _now: access.can_edit(actor, client),
+    ),
+    # A timeline entry's files (the letter a complaint came in, a photo from a visit): read with the
+    # timeline, added by who records touches and sees the client's archive.
+    "interaction": Owner(
+        load=lambda owner_id: db.session.get(Interaction, owner_id),
+        client_of=_client_of_interaction,
+        may_read=lambda actor, touch, now: access.can_see_archive(actor, _client_of_interaction(touch), now),
+        may_write=lambda actor, touch, now: role_can(actor.role, CLIENTS_RECORD)
+        and not touch.voided
+        and access.can_see_archive(actor, _client_of_interaction(touch), now),
     ),
 }
 
@@ -95,6 +112,7 @@ def upload(
     client = rules_for.client_of(owner)
     if not rules_for.may_write(actor, owner, now):
         raise NotAllowed(_("您不能在这里添加文件。"))
+    confidential = confidential or rules_for.always_confidential
     if confidential and not access.can_read_confidential(actor, client, now):
         raise NotAllowed(_("只有能查阅该客户保密档案的人才能上传保密文件。"))
     head = stream.read(HEAD_BYTES)
@@ -197,6 +215,7 @@ class Files:
     documents: list[Document]
     may_write: bool
     may_read_confidential: bool
+    always_confidential: bool = False
 
 
 def files_of(actor: User, kind: str, owner_id: int, now: datetime) -> Files:
@@ -215,4 +234,5 @@ def files_of(actor: User, kind: str, owner_id: int, now: datetime) -> Files:
         [doc for doc in documents if secret_ok or not doc.confidential],
         rules_for.may_write(actor, owner, now),
         secret_ok,
+        rules_for.always_confidential,
     )

@@ -45,6 +45,16 @@ def queue_messages(rows: Iterable[dict], now: datetime) -> list[int]:
     return added
 
 
+def for_person(person, text: str, client_id: int | None, key: str, now: datetime) -> list[dict]:
+    """Rows telling one of our own people something by SMS and email, where they gave their
+    mobile and email (their contact-details page); each keyed `{key}:{channel}`."""
+    return [
+        {"channel": channel, "recipient": address, "subject": text[:200], "body": text,
+         "client_id": client_id, "not_before": now, "idempotency_key": f"{key}:{channel}"}
+        for channel, address in (("sms", person.mobile), ("email", person.email)) if address
+    ]
+
+
 def hand_over(ids: list[int]) -> None:
     """Ask workers to deliver these messages now (after the caller's commit)."""
     for batch in chunks(ids, BATCH):

@@ -7,7 +7,9 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 # What a template may say in braces, and what fills it.
-PLACEHOLDERS = ("称呼", "姓名", "公司", "节日", "客户经理")
+PLACEHOLDERS = ("称呼", "姓名", "公司", "节日", "客户经理",
+                # An activity's invitation: what, when, where, and the person's own reply link.
+                "活动", "时间", "地点", "链接")
 _PLACEHOLDER = re.compile(r"\{([^{}]{1,10})\}")
 
 # Chinese providers count 70 characters as one SMS, and 67 a part when the text is longer (the

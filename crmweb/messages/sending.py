@@ -167,13 +167,14 @@ def fan_out(send_id: int) -> None:
         outbox.hand_over(new_ids)
 
 
-def outbox_row(template: MessageTemplate, recipient: Recipient, not_before: datetime, holiday: str) -> dict:
-    """The message a recipient gets from a template (its placeholders filled), or the reason it
-    does not; the caller adds the idempotency key."""
+def outbox_row(template: MessageTemplate, recipient: Recipient, not_before: datetime, holiday: str,
+               extra: dict[str, str] | None = None) -> dict:
+    """The message a recipient gets from a template (its placeholders filled, `extra` filling
+    more: an activity's), or the reason it does not; the caller adds the idempotency key."""
     contact, client = recipient.contact, recipient.contact.client
     values = {"称呼": rules.salutation(contact.name, contact.position), "姓名": contact.name,
               "公司": client.name, "节日": holiday,
-              "客户经理": client.owner.display_name if client.owner else ""}
+              "客户经理": client.owner.display_name if client.owner else "", **(extra or {})}
     row = {"channel": template.channel, "client_id": client.id, "contact_id": contact.id,
            "recipient": recipient.address or "", "subject": rules.render(template.subject, values)[:200],
            "body": rules.render(template.body, values), "not_before": not_before}

@@ -48,7 +48,8 @@ def test_main_pages_fit_the_screen(app, live_server, browser, archive, viewport)
              "/callbacks/rules", "/callbacks/campaigns", "/callbacks/campaigns/new", "/plans",
              "/cases", "/cases/new", "/cases/setup", "/cases/reports", "/reports", "/reports/roster",
              "/reports/indicators", "/reports/pareto", "/reports/risk", "/reports/churn",
-             "/reports/satisfaction", "/reports/effort"]
+             "/reports/satisfaction", "/reports/effort", "/activities", "/activities/new",
+             "/activities/trials", "/contracts", f"/clients/{client_id}/contracts/new"]
     too_wide = {}
     for path in paths:
         page.goto(live_server + path)
