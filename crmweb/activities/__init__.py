@@ -11,12 +11,13 @@ from crmweb.activities import public_routes, routes  # noqa: E402,F401
 from crmweb.activities.demo import seed_demo_activities  # noqa: E402
 from crmweb.activities.invitations import remind_tomorrow  # noqa: E402
 from crmweb.activities.services import admit_at_desk  # noqa: E402
-from crmweb.activities.today import today_cards  # noqa: E402
+from crmweb.activities.today import desk_cards, today_cards  # noqa: E402
 from crmweb.area import Area  # noqa: E402
-from crmweb.bookings.services import OTHER_PASSES  # noqa: E402
+from crmweb.bookings.services import DESK_CARDS, OTHER_PASSES  # noqa: E402
 
-# The front desk admits an activity's pass like a visit's.
+# The front desk admits an activity's pass like a visit's, and lists today's activities.
 OTHER_PASSES.append(admit_at_desk)
+DESK_CARDS.append(desk_cards)
 
 area = Area(
     bp,

@@ -1,9 +1,11 @@
-"""The activity area's card on the "today" page: the activities of today and the next week that
-the person is responsible for (or, for who plans them, every one), with their seats taken."""
+"""The activity area's cards: on the "today" page, the activities of today and the next week that the
+person is responsible for (or, for who plans them, every one), with their seats taken; on the
+front desk, today's activities and who is expected (name, client and tier: nothing of the archive)."""
 
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from crmweb.activities.models import Activity, Invitation
 from crmweb.activities.rules import Status
@@ -35,3 +37,14 @@ def today_cards(user: User, now: datetime, today: date) -> list[TodayCard]:
         query = query.where(Activity.organisers.any(User.id == user.id))
     coming = db.session.execute(query).all()
     return [TodayCard("activities/_today.html", {"coming": coming})] if coming else []
+
+
+def desk_cards(today: date) -> list[TodayCard]:
+    start, end = day_bounds(today)
+    activities = db.session.scalars(
+        sa.select(Activity)
+        .where(Activity.starts_at >= start, Activity.starts_at < end)
+        .options(selectinload(Activity.invitations).selectinload(Invitation.client))
+        .order_by(Activity.starts_at)
+    ).all()
+    return [TodayCard("activities/_desk.html", {"activities": activities})] if activities else []

@@ -26,7 +26,8 @@ def _desk(check_in_form=None, walk_in_form=None, arrived=None, refusal=None, sta
     today = request_now().astimezone(local_zone()).date()
     start, end = services.day_bounds(today)
     visits = services.visits_between(start, end)
-    return render("bookings/reception.html", "bookings/_desk.html", visits=visits,
+    cards = [card for cards_for in services.DESK_CARDS for card in cards_for(today)]
+    return render("bookings/reception.html", "bookings/_desk.html", visits=visits, cards=cards,
                   walk_ins=services.walk_ins_on(today), check_in_form=check_in_form or CheckInForm(),
                   walk_in_form=walk_in_form or _walk_in_form(), arrived=arrived, refusal=refusal,
                   labels=labels, client_labels=client_labels, today=today, status_code=status_code)

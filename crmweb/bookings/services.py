@@ -276,6 +276,9 @@ def _require_open(booking: Booking) -> None:
 # Other areas' passes the desk admits too (an activity's): each takes (actor, code, now) and returns
 # what to tell the desk, or None when the code is not one of its passes.
 OTHER_PASSES: list[Callable[[User, str, datetime], str | None]] = []
+# And what else the desk expects today (an activity's guests): each takes the local day and
+# returns cards (template, context) for the desk's screen.
+DESK_CARDS: list[Callable[[date], list]] = []
 
 
 def typed_code(code: str | None) -> str:

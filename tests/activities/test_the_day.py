@@ -51,6 +51,8 @@ def test_passes_let_guests_in_at_the_door_or_the_front_desk_once_and_walk_ins_co
     assert early.status_code == 422 and "通行证不是今天的" in early.get_data(as_text=True)
 
     move_activity(app, activity_id, -timedelta(days=5) + soon_today())
+    listed = desk.get("/reception").get_data(as_text=True)  # the desk expects today's guests
+    assert f'id="desk-activity-{activity_id}"' in listed and "王明（徐州华通机械有限公司" in listed
     at_desk = desk.post("/reception/check-in", data={"code": passes["王明"].lower()})
     assert at_desk.status_code == 200 and "王明 已签到：年终客户联谊会" in at_desk.get_data(as_text=True)
     twice = client.post(f"/activities/{activity_id}/check-in", data={"code": passes["王明"]})
