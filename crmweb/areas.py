@@ -4,6 +4,7 @@ from crmweb import (
     activities,
     admin,
     auth,
+    backups,
     bookings,
     callbacks,
     cases,
@@ -38,4 +39,5 @@ AREAS = [
     messages.area,
     gifts.area,
     admin.area,
+    backups.area,
 ]

@@ -80,4 +80,7 @@ def load_config() -> dict:
         # Files on the archive: a directory every web process sees (a shared volume in production).
         "DOCUMENTS_DIR": os.environ.get("DOCUMENTS_DIR") or str(INSTANCE_PATH / "documents"),
         "DOCUMENTS_MAX_BYTES": int(os.environ.get("DOCUMENTS_MAX_MB", 20)) * 1024 * 1024,
+        # The weekly backups: where they go (not beside the database in production) and how many stay.
+        "BACKUP_DIR": os.environ.get("BACKUP_DIR") or str(INSTANCE_PATH / "backups"),
+        "BACKUP_KEEP": int(os.environ.get("BACKUP_KEEP", 8)),
     }

@@ -24,6 +24,7 @@ ROLES = {
 DASHBOARD_VIEW = "dashboard.view"
 ADMIN_USERS = "admin.users"
 ADMIN_AUDIT = "admin.audit"
+ADMIN_BACKUPS = "admin.backups"        # see the backups made and whether their check passed
 USERS_CONFIRM = "users.confirm"        # confirm an administrator's change that gives archive-wide rights
 CLIENTS_VIEW = "clients.view"          # list and search; their own clients' archives
 CLIENTS_READ_ANY = "clients.read_any"  # every client's basics, contacts and timeline, not its secrets
@@ -115,8 +116,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # sees a visitor's client name and tier, nothing more.
     "reception": frozenset(_BOOKERS | {DASHBOARD_VIEW, KB_VIEW, RECEPTION_DESK, CASES_OPEN}),
     # Separation of duties: the administrator runs the system, not the business.
-    "admin": frozenset({DASHBOARD_VIEW, ADMIN_USERS, ADMIN_AUDIT, KB_VIEW, ROOMS_MANAGE, MESSAGES_SETUP,
-                        CALENDAR_EDIT}),
+    "admin": frozenset({DASHBOARD_VIEW, ADMIN_USERS, ADMIN_AUDIT, ADMIN_BACKUPS, KB_VIEW, ROOMS_MANAGE,
+                        MESSAGES_SETUP, CALENDAR_EDIT}),
 }
 
 PUBLIC = "public"

@@ -14,24 +14,24 @@ class FileStore:
     def __init__(self, directory: Path):
         self.directory = directory
 
-    def _path(self, key: str) -> Path:
+    def path_of(self, key: str) -> Path:
         if not key.isalnum():
             raise ValueError("not a storage key")
         return self.directory / key[:2] / key
 
     def save(self, stream: BinaryIO) -> str:
         key = secrets.token_hex(16)
-        path = self._path(key)
+        path = self.path_of(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as target:
             shutil.copyfileobj(stream, target)
         return key
 
     def open(self, key: str) -> BinaryIO:
-        return self._path(key).open("rb")
+        return self.path_of(key).open("rb")
 
     def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
+        self.path_of(key).unlink(missing_ok=True)
 
 
 def file_store() -> FileStore:
