@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from crmweb.activities.labels import KINDS
 from crmweb.activities.rules import Answer, Kind
 from crmweb.bookings.forms import LOCAL_MINUTE
-from crmweb.forms import Form
+from crmweb.forms import Form, IdField
 from crmweb.ids import coerce_id
 
 
@@ -122,4 +122,4 @@ class CheckInForm(Form):
 
 class WalkInForm(Form):
     name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名。")), Length(max=50)])
-    client_id = IntegerField(_l("所在客户"), validators=[Optional()])
+    client_id = IdField(_l("所在客户"), validators=[Optional()])

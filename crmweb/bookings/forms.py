@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crmweb.bookings.labels import AREA_LABELS
-from crmweb.forms import Form
+from crmweb.forms import Form, IdField
 from crmweb.ids import coerce_id
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what <input type=datetime-local> sends
@@ -26,7 +26,7 @@ def people_choices(users, blank: bool = False) -> list[SelectChoice]:
 
 
 class BookingForm(Form):
-    client_id = IntegerField(_l("客户"), validators=[DataRequired(_l("请选择客户。"))])
+    client_id = IdField(_l("客户"), validators=[DataRequired(_l("请选择客户。"))])
     room_id = SelectField(_l("会议室"), coerce=coerce_id)
     starts_at = DateTimeLocalField(_l("开始时间"), format=LOCAL_MINUTE,
                                    validators=[DataRequired(_l("请填写开始时间。"))])

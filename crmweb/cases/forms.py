@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from crmweb.cases.labels import CAUSES, KINDS, SEVERITIES, UNITS
 from crmweb.clients.labels import CHANNEL, TIER
-from crmweb.forms import Form
+from crmweb.forms import Form, IdField
 from crmweb.ids import coerce_id
 
 
@@ -22,7 +22,7 @@ def _optional_id(value):
 
 
 class CaseForm(Form):
-    client_id = IntegerField(_l("客户"), validators=[DataRequired(_l("请选择客户。"))])
+    client_id = IdField(_l("客户"), validators=[DataRequired(_l("请选择客户。"))])
     kind = SelectField(_l("类别"), choices=_choices(KINDS))
     channel = SelectField(_l("渠道"), choices=_choices(CHANNEL), default="phone")
     contact_id = SelectField(_l("联系人"), coerce=_optional_id, validate_choice=False)

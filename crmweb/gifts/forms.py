@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from crmweb.clients.labels import TIER
-from crmweb.forms import Form
+from crmweb.forms import Form, IdField
 from crmweb.gifts.labels import CATEGORIES, KINDS
 from crmweb.ids import coerce_id
 from crmweb.messages.rules import FESTIVALS
@@ -94,7 +94,7 @@ class CampaignForm(Form):
 
 
 class AllocationForm(Form):
-    client_id = IntegerField(_l("客户"), validators=[DataRequired(_l("请选择客户。"))])
+    client_id = IdField(_l("客户"), validators=[DataRequired(_l("请选择客户。"))])
     gift_id = SelectField(_l("礼品"), coerce=coerce_id)
     quantity = IntegerField(
         _l("数量"),

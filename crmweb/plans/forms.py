@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     DecimalField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -14,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from crmweb.forms import Form
+from crmweb.forms import Form, IdField
 from crmweb.ids import coerce_id
 from crmweb.plans.labels import COMMENTED_FIELDS, LEVELS, METHODS
 
@@ -25,7 +24,7 @@ def _optional_id(value):
 
 class PlanForm(Form):
     title = StringField(_l("方案名称"), validators=[DataRequired(_l("请填写方案名称。")), Length(max=100)])
-    client_id = IntegerField(_l("客户"), validators=[Optional()])
+    client_id = IdField(_l("客户"), validators=[Optional()])
     label_id = SelectField(_l("或客户分组"), coerce=_optional_id)
     goals = TextAreaField(_l("维护目标"), validators=[DataRequired(_l("请填写维护目标。")), Length(max=2000)])
     methods = SelectMultipleField(
