@@ -9,7 +9,9 @@
 - mixed load: 50 people for 60 s against gunicorn on loopback, errors and p95 round trip;
 - visits: 20 simultaneous requests for one room, five rounds: one booking and 19 conflicts each;
 - greetings: 10,000 emails from the send request to a local SMTP sink with 2 workers (real Redis);
-- reports: every report page at 100k clients / 1M interactions, p95 and SQL statements.
+- reports: every report page at 100k clients / 1M interactions, p95 and SQL statements;
+- throughput: requests/s of the list, client page and both searches under gunicorn, as a share of a
+  bare route of the same app (wrk).
 
 Results are written as JSON into bench/results/. A bar not met is reported, not hidden.
 """
@@ -65,7 +67,16 @@ def on_both_databases(run, sqlite_file: str, postgres_database: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    from bench import client_search, greetings, import_vcard, kb_search, mixed_load, reports, visits
+    from bench import (
+        client_search,
+        greetings,
+        import_vcard,
+        kb_search,
+        mixed_load,
+        reports,
+        throughput,
+        visits,
+    )
 
     only = set(argv)
     if not only or "import" in only:
@@ -83,6 +94,8 @@ def main(argv: list[str]) -> int:
         on_both_databases(visits.run, "visits.sqlite3", "crmweb_bench_visits")
     if not only or "greetings" in only:
         on_both_databases(greetings.run, "greetings.sqlite3", "crmweb_bench_greetings")
+    if not only or "throughput" in only:  # on the client-search data, with the knowledge base added
+        on_both_databases(throughput.run, "bench.sqlite3", "crmweb_bench")
     if not only or "load" in only:  # on the client-search data, with the knowledge base added
         on_both_databases(mixed_load.run, "bench.sqlite3", "crmweb_bench")
     return 0
