@@ -35,6 +35,9 @@ def load_config() -> dict:
     return {
         "SECRET_KEY": _secret_key(),
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # A pooled connection the database dropped (PostgreSQL restarted) is noticed and replaced
+        # before a request uses it, instead of failing that request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "TZ_NAME": os.environ.get("TZ_NAME", "Asia/Shanghai"),
         "SMTP_URL": os.environ.get("SMTP_URL") or None,

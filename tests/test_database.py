@@ -65,3 +65,29 @@ def test_a_state_column_refuses_a_value_its_enum_does_not_list(app):
         with pytest.raises(sa.exc.IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+def test_the_app_answers_when_postgresql_drops_every_connection(app, client, login_as):
+    """What a restart of PostgreSQL does to a running app: its pooled connections die. The next
+    request gets a fresh one, and what was written before is there."""
+    from crmweb.clients.models import Client
+    from tests.clients.helpers import make_client
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL restarts: this run uses SQLite")
+    owner = login_as("sales")
+    client_id = make_client(app, owner, "华通机械有限公司")
+    assert client.get("/clients").status_code == 200  # the pool holds a connection now
+    with app.app_context():
+        killer = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool)
+        with killer.connect() as connection:
+            dropped = connection.execute(sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+        killer.dispose()
+    assert dropped >= 1
+    page = client.get(f"/clients/{client_id}")
+    assert page.status_code == 200 and "华通机械有限公司" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Client, client_id) is not None
