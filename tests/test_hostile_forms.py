@@ -93,14 +93,16 @@ def shape(path: str) -> str:
     return re.sub(r"/\d+", "/N", path)
 
 
-def crawl(client, start: list[str]) -> list[tuple[str, dict]]:
-    """(page, form) for the distinct forms on the pages reachable in one step from the menu."""
+def crawl(client, start: list[str], visited: list[str]) -> list[tuple[str, dict]]:
+    """(page, form) for the distinct forms on the pages reachable from the menu; the pages seen are
+    added to `visited`."""
     seen_pages, seen_forms, found, queue = set(), set(), [], list(start)
     while queue and len(seen_pages) < PAGES_PER_ROLE:
         path = queue.pop(0)
         if shape(path) in seen_pages:
             continue
         seen_pages.add(shape(path))
+        visited.append(path)
         response = client.get(path)
         if response.status_code != 200 or "text/html" not in response.content_type:
             continue
@@ -152,7 +154,8 @@ def test_every_form_survives_hostile_values(app, client, demo, role):
             and not re.search(r"logout|export|\.ics|healthz|notices", rule.rule)
         ),
     ]
-    forms = crawl(client, menu)
+    visited: list[str] = []
+    forms = crawl(client, menu, visited)
     assert forms, "no forms found"
     failures = []
     for page, form in forms:
@@ -183,6 +186,11 @@ def test_every_form_survives_hostile_values(app, client, demo, role):
                 failures.append((form["action"], kind, "script echoed unescaped"))
             if response.status_code == 302 and "/login" in response.headers.get("Location", ""):
                 assert log_in(client, demo[role]).status_code == 302
+    # What was saved is shown escaped wherever it appears afterwards.
+    for path in visited:
+        shown = client.get(path)
+        if "text/html" in shown.content_type and SCRIPT in shown.get_data(as_text=True):
+            failures.append((path, "script", "shown unescaped"))
     assert failures == []
 
 
