@@ -97,6 +97,17 @@ def allowed_values(column: str, values) -> tuple[sa.CheckConstraint]:
     return (sa.CheckConstraint(sa.column(column).in_([str(v) for v in values]), name=column),)
 
 
+def refresh_statistics(tables: list[str]) -> None:
+    """After a bulk load: the planner's row counts brought up to date, so that the next queries are
+    not planned for the old sizes until autovacuum comes by (PostgreSQL); SQLite's own advice."""
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            for table in tables:
+                connection.exec_driver_sql(f"ANALYZE {table}")
+        else:
+            connection.exec_driver_sql("PRAGMA optimize")
+
+
 # --- migrations -------------------------------------------------------------------------------
 # Flask-Migrate imports Alembic (and Mako), a tenth of a second that every other command and
 # every server start would pay: it is loaded only when a schema command runs.

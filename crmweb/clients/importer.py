@@ -14,11 +14,12 @@ from crmweb.clients.models import Client, ClientConfidential, ClientImport, Cont
 from crmweb.clients.names import normalise
 from crmweb.clients.search import insert_search_keys, reindex_many
 from crmweb.clients.settings import rhythm_days
-from crmweb.database import insert_with_ids, load_in, uniform_rows
+from crmweb.database import insert_with_ids, load_in, refresh_statistics, uniform_rows
 from crmweb.errors import Invalid, NotFound
 from crmweb.extensions import db
 
 IMPORT_LOCK_KEY = 7_301_001  # PostgreSQL advisory lock held by an import's transaction
+BULK_LOAD = 5_000  # new clients from one import past which the planner's statistics are refreshed
 
 
 @dataclass
@@ -196,6 +197,8 @@ def import_clients(actor, owner_id: int | None, parsed, now: datetime,
                  detail=f"created={summary.created} updated={summary.updated} skipped={summary.skipped} "
                         f"errors={summary.errors} warnings={len(summary.warnings)}")
     db.session.commit()
+    if not dry_run and summary.created >= BULK_LOAD:
+        refresh_statistics(["clients", "contacts", "client_search_keys"])
     return summary
 
 

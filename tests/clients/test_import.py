@@ -455,3 +455,19 @@ def test_exports_hold_every_contact_under_a_dated_chinese_name(app, client):
                      ("没有联系人的客户", "")]
     csv_text = client.get("/clients/export.csv").data.decode("utf-8-sig")
     assert csv_text.count("徐州华通机械有限公司") == 2 and "95338" in csv_text
+
+
+def test_a_bulk_import_brings_the_planners_statistics_up_to_date(app, runner, tmp_path):
+    """PostgreSQL would otherwise plan the next queries for the old table sizes (cold pages)."""
+    from crmweb.clients.importer import BULK_LOAD
+
+    rows = "\n".join(f"批量客户{n:05d}有限公司,联系人{n},139{n:08d}" for n in range(BULK_LOAD))
+    (tmp_path / "bulk.csv").write_text("客户名称,联系人,手机\n" + rows + "\n", encoding="utf-8")
+    result = runner.invoke(args=["clients", "import", str(tmp_path / "bulk.csv")])
+    assert result.exit_code == 0, result.output
+    assert count(app, Client) == BULK_LOAD
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            analysed = db.session.scalar(sa.text(
+                "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'clients'"))
+            assert analysed
