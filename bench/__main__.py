@@ -10,6 +10,7 @@
 - visits: 20 simultaneous requests for one room, five rounds: one booking and 19 conflicts each;
 - greetings: 10,000 emails from the send request to a local SMTP sink with 2 workers (real Redis);
 - reports: every report page at 100k clients / 1M interactions, p95 and SQL statements;
+- pages: every list and report page, p95 warm, statements, and its first request in a fresh process;
 - throughput: requests/s of the list, client page and both searches under gunicorn, as a share of a
   bare route of the same app (wrk).
 
@@ -73,6 +74,7 @@ def main(argv: list[str]) -> int:
         import_vcard,
         kb_search,
         mixed_load,
+        pages,
         reports,
         throughput,
         visits,
@@ -94,6 +96,8 @@ def main(argv: list[str]) -> int:
         on_both_databases(visits.run, "visits.sqlite3", "crmweb_bench_visits")
     if not only or "greetings" in only:
         on_both_databases(greetings.run, "greetings.sqlite3", "crmweb_bench_greetings")
+    if not only or "pages" in only:
+        on_both_databases(pages.run, "bench.sqlite3", "crmweb_bench")
     if not only or "throughput" in only:  # on the client-search data, with the knowledge base added
         on_both_databases(throughput.run, "bench.sqlite3", "crmweb_bench")
     if not only or "load" in only:  # on the client-search data, with the knowledge base added
