@@ -3,8 +3,9 @@
 Each simulated person signs in, then works as staff do, waiting 0.5–1.5 s between clicks (reading
 what came back): searches clients as they type, opens lists and client pages, searches the
 knowledge base and reads answers, looks at the today page, and records interactions on their own
-clients (writes, which SQLite takes one at a time). Latency is the whole HTTP round trip seen by
-the client; an unexpected status or a failed connection is an error.
+clients, books visits (a room already taken is the 409 a person would see, not an error) and sends
+a greeting to one of their clients (writes, which SQLite takes one at a time). Latency is the whole
+HTTP round trip seen by the client; an unexpected status or a failed connection is an error.
 
 The data is the client-search bench database (100k clients, 300k contacts, 1M interactions) with
 20,000 knowledge-base articles added to it once.
@@ -30,7 +31,7 @@ import sqlalchemy as sa
 from bench import client_search, kb_search
 
 ROOT = Path(__file__).resolve().parent.parent
-PEOPLE = 50
+PEOPLE = int(os.environ.get("BENCH_LOAD_PEOPLE", "50"))
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 WORKERS = 4
 THINK_SECONDS = (0.5, 1.5)
@@ -38,8 +39,9 @@ P95_BAR_MS = 300.0
 PASSWORD = "bench-password-1"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 # What people do, and how often: mostly finding and reading, some writing.
-ACTIONS = {"client search": 30, "client list": 10, "client page": 20, "kb search": 20,
-           "kb article": 8, "today": 7, "record interaction": 5}
+ACTIONS = {"client search": 28, "client list": 10, "client page": 19, "kb search": 19,
+           "kb article": 8, "today": 7, "record interaction": 5, "book a visit": 3, "send messages": 1}
+ROOMS = 4
 
 
 def prepare(url: str) -> dict:
@@ -49,6 +51,7 @@ def prepare(url: str) -> dict:
     from crmweb.kb import services
     from crmweb.kb.models import Article
     from crmweb.timeutil import utcnow
+    from crmweb.workdays import is_working_day
 
     app = client_search.prepare(url)
     rng = random.Random(31)
@@ -65,13 +68,41 @@ def prepare(url: str) -> dict:
         own_clients = {username: db.session.scalars(
             sa.select(Client.id).where(Client.owner_id == user_id).limit(50)).all()
             for username, user_id in accounts}
+        client_names = {username: db.session.scalars(
+            sa.select(Client.name).where(Client.owner_id == user_id).limit(20)).all()
+            for username, user_id in accounts}
         article_ids = db.session.scalars(sa.select(Article.id).where(Article.status == "published")
                                          .order_by(sa.func.random()).limit(500)).all()
+        rooms, template_id = _rooms_and_template()
+        today = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
+        visit_days = [day.isoformat() for day in (today + timedelta(days=n) for n in range(10, 90))
+                      if is_working_day(day)]
         db.engine.dispose()
     return {"accounts": [username for username, _id in accounts], "own_clients": own_clients,
+            "user_ids": dict(accounts), "client_names": client_names, "rooms": rooms,
+            "template_id": template_id, "visit_days": visit_days,
             "client_queries": [q for _kind, q in client_search.sample_queries(app, rng)],
             "kb_queries": [q["q"] for q in kb_search._read("queries-dev.jsonl")],
             "article_ids": article_ids, "clients": client_search.CLIENTS}
+
+
+def _rooms_and_template() -> tuple[list[int], int]:
+    """Meeting rooms to book and an email template to send, added once to the bench database."""
+    from crmweb.bookings.models import MeetingRoom
+    from crmweb.extensions import db
+    from crmweb.messages.models import MessageTemplate
+    from crmweb.timeutil import utcnow
+
+    for n in range(1, ROOMS + 1):
+        if not db.session.scalar(sa.select(MeetingRoom.id).where(MeetingRoom.name == f"基准会议室{n}")):
+            db.session.add(MeetingRoom(name=f"基准会议室{n}", capacity=20, equipment="", active=True,
+                                       created_at=utcnow()))
+    if not db.session.scalar(sa.select(MessageTemplate.id).where(MessageTemplate.name == "基准问候")):
+        db.session.add(MessageTemplate(name="基准问候", channel="email", subject="问候", body="{称呼}您好！",
+                                       updated_at=utcnow()))
+    db.session.commit()
+    rooms = db.session.scalars(sa.select(MeetingRoom.id).where(MeetingRoom.name.like("基准会议室%"))).all()
+    return rooms, db.session.scalar(sa.select(MessageTemplate.id).where(MessageTemplate.name == "基准问候"))
 
 
 def serve(url: str, port: int) -> subprocess.Popen:
@@ -84,9 +115,9 @@ def serve(url: str, port: int) -> subprocess.Popen:
 
     for _attempt in range(100):
         try:
-            if requests.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
+            if requests.get(f"http://127.0.0.1:{port}/login", timeout=10).status_code == 200:
                 return server
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or still warming up
             time.sleep(0.2)
     server.kill()
     raise SystemExit("gunicorn did not start")
@@ -159,6 +190,25 @@ class Person(threading.Thread):
                               "occurred_at": (local_now - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
                               "content": "电话回访：设备运行正常，客户满意。", "satisfaction": "5"})
         return response.status_code == 302
+
+    def book_a_visit(self):
+        if not self.own:
+            return self.today()
+        day, hour = self.rng.choice(self.plan["visit_days"]), self.rng.randint(9, 16)
+        response = self.session.post(f"{self.base}/bookings/new", allow_redirects=False, timeout=30, data={
+            "csrf_token": self.csrf, "client_id": self.rng.choice(self.own),
+            "room_id": self.rng.choice(self.plan["rooms"]), "starts_at": f"{day}T{hour:02d}:00",
+            "ends_at": f"{day}T{hour:02d}:50", "visitors": "张三\n李四", "purpose": "参观生产线",
+            "areas": "showroom", "host_id": self.plan["user_ids"][self.username]})
+        return response.status_code in (303, 409)  # a room already taken at that hour: a conflict
+
+    def send_messages(self):
+        if not self.own:
+            return self.today()
+        response = self.session.post(f"{self.base}/messages/send", allow_redirects=False, timeout=30, data={
+            "csrf_token": self.csrf, "template_id": self.plan["template_id"],
+            "q": self.rng.choice(self.plan["client_names"][self.username])})
+        return response.status_code == 303
 
 
 def p95(values: list[float]) -> float:

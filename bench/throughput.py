@@ -90,7 +90,7 @@ def run(url: str, label: str, write_result) -> None:
 
         session = requests.Session()
         token = mixed_load.CSRF.search(session.get(f"{base}/login").text)[1]
-        username = plan["accounts"][0]
+        username = next(name for name in plan["accounts"] if plan["own_clients"][name])
         session.post(
             f"{base}/login",
             allow_redirects=False,
