@@ -70,8 +70,9 @@ def save_activity(
         db.session.add(activity)
     else:
         require_run(actor, activity)
-        if values["capacity"] < seats_taken(activity):
-            raise Invalid(_("已有 %(n)s 人确认参加，名额不能少于这个数。", n=seats_taken(activity)))
+        taken = seats_taken(activity)
+        if values["capacity"] < taken:
+            raise Invalid(_("已有 %(n)s 人确认参加，名额不能少于这个数。", n=taken))
     for name, value in values.items():
         setattr(activity, name, value)
     activity.organisers = db.session.scalars(sa.select(User).where(User.id.in_(organiser_ids))).all()
