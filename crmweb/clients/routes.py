@@ -15,6 +15,7 @@ from crmweb.auth.permissions import (
     CLIENTS_SET_TIER,
     CLIENTS_VIEW,
     require,
+    role_can,
 )
 from crmweb.clients import access, bp, duplicates, forms, labels, rules, services, timeline
 from crmweb.clients.models import Contact, Interaction, ServiceEvent
@@ -43,18 +44,41 @@ def merge(client_id):
 
 
 def _detail_context(client, **extra):
-    """The client page: what the person may see (one service call), and the forms on it."""
+    """The client page: what the person may see (one service call), and the forms on it. The
+    folded forms (record a touch or an event, add a contact) come with it only when open; else
+    the page fetches them as they are opened (most visits only read, and they were most of the
+    page's work)."""
     page = client_page(current_user, client, request_now())
     context = dict(
         vars(page), sections=[s for s in SECTIONS.values() if s.applies_to(client)], labels=labels,
-        interaction_form=_interaction_form(client, occurred_at=_local_now()),
-        event_form=forms.EventForm(occurred_at=_local_now()),
-        contact_form=forms.ContactForm(), reason_form=forms.ReasonForm(), vip_form=forms.ReasonForm(),
-        tier_form=forms.TierForm(tier=client.tier), owner_form=_owner_form(client),
-        labels_form=_labels_form(client), editing=None, section_form=None, version=None, conflict=None,
-        correcting=None, correction_form=None, contact_duplicates=[], void_invalid=None)
+        interaction_form=None, event_form=None, contact_form=None, recording=None,
+        reason_form=forms.ReasonForm(), vip_form=forms.ReasonForm(),
+        # The manage card's forms, for who may use them.
+        tier_form=forms.TierForm(tier=client.tier) if role_can(current_user.role, CLIENTS_SET_TIER) else None,
+        owner_form=_owner_form(client) if role_can(current_user.role, CLIENTS_REASSIGN) else None,
+        labels_form=_labels_form(client) if page.may_edit else None,
+        editing=None, section_form=None, version=None, conflict=None, correcting=None, correction_form=None,
+        contact_duplicates=[], void_invalid=None)
     context.update(extra)
     return context
+
+
+def _folded_form(client, name):
+    """A folded form of the client page, blank, for who may fill it in; None for another name."""
+    if name == "interaction" and role_can(current_user.role, CLIENTS_RECORD):
+        return _interaction_form(client, occurred_at=_local_now())
+    if name == "event" and role_can(current_user.role, CLIENTS_RECORD):
+        return forms.EventForm(occurred_at=_local_now())
+    if name == "contact" and access.can_edit(current_user, client):
+        return forms.ContactForm()
+    return None
+
+
+def _unfolded(name, form) -> dict:
+    """The page's context with this folded form open."""
+    if name == "contact":
+        return dict(contact_form=form, contact_editing="new")
+    return {f"{name}_form": form, "recording": name}
 
 
 def _interaction_form(client, **kwargs):
@@ -86,7 +110,15 @@ def detail(client_id):
                       vip_status=rules.shown_vip_status(client.vip_status, False),
                       reason_form=forms.ReasonForm(),
                       access_pending=access.access_pending(current_user.id, client.id))
-    return render("clients/detail.html", **_detail_context(client))
+    folded = request.args.get("form")
+    if folded is None:
+        return render("clients/detail.html", **_detail_context(client))
+    form = _folded_form(client, folded)
+    if form is None:
+        abort(404)
+    if is_fragment_request():  # the fields of a folded form, as it is opened
+        return render("clients/_folded_fields.html", client=client, folded=folded, form=form)
+    return render("clients/detail.html", **_detail_context(client, **_unfolded(folded, form)))
 
 
 def _section_or_404(name):

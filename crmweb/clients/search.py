@@ -1,7 +1,7 @@
 """Finding clients: search-as-you-type over the search keys, the filtered and sorted list,
 the export's selection, and keeping the search keys current."""
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -51,6 +51,7 @@ class SearchFilters:
 @dataclass
 class SearchPage(Page):
     capped: bool = False  # the typed query matched more than the search looks at
+    main_contacts: dict = field(default_factory=dict)  # client id → (name, mobile) of its first contact
 
 
 def _filtered(query, filters: SearchFilters, now: datetime):
@@ -114,6 +115,18 @@ def _clients_in_order(ids: list[int]) -> list[Client]:
     return [loaded[client_id] for client_id in ids if client_id in loaded]
 
 
+def _main_contacts(client_ids: list[int]) -> dict[int, sa.Row]:
+    """Each client's first contact (key people first), the one a list row shows: its name and
+    mobile as plain rows, rather than every contact as an object."""
+    main: dict[int, sa.Row] = {}
+    for row in db.session.execute(
+            sa.select(Contact.client_id, Contact.name, Contact.mobile)
+            .where(Contact.client_id.in_(client_ids))
+            .order_by(Contact.client_id, Contact.is_key_person.desc(), Contact.id)):
+        main.setdefault(row.client_id, row)
+    return main
+
+
 def _sort_key(sort: str):
     if sort == "due":  # lost clients (never due) last
         earliest = datetime.min.replace(tzinfo=UTC)
@@ -145,8 +158,11 @@ def search_clients(filters: SearchFilters, raw_page, page_size: int, now: dateti
         order = (Client.contact_due_at.asc().nulls_last(), Client.id) if filters.sort == "due" \
             else (Client.sort_key, Client.id)
         page_ids = db.session.scalars(query.order_by(*order).limit(page_size).offset(offset)).all()
-    return SearchPage(items=_clients_in_order(page_ids), number=number, size=page_size, total=total,
-                      capped=capped)
+    listed = {client.id: client
+              for client in db.session.scalars(sa.select(Client).where(Client.id.in_(page_ids)))}
+    return SearchPage(items=[listed[client_id] for client_id in page_ids if client_id in listed],
+                      number=number, size=page_size, total=total, capped=capped,
+                      main_contacts=_main_contacts(page_ids))
 
 
 EXPORT_LIMIT = 100_000

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from crmweb.auth.audit import record_audit
 from crmweb.auth.models import User
@@ -21,13 +21,14 @@ from crmweb.timeutil import local_zone
 
 def timeline(client: Client, limit: int = 100) -> list:
     """Interactions and purchase/service events, newest first, as one list."""
+    # Author and contact joined in (one row each): a statement per relation cost more than the rows.
     interactions = db.session.scalars(
         sa.select(Interaction).where(Interaction.client_id == client.id)
-        .options(selectinload(Interaction.author), selectinload(Interaction.contact))
+        .options(joinedload(Interaction.author), joinedload(Interaction.contact))
         .order_by(Interaction.occurred_at.desc()).limit(limit)).all()
     events = db.session.scalars(
         sa.select(ServiceEvent).where(ServiceEvent.client_id == client.id)
-        .options(selectinload(ServiceEvent.author))
+        .options(joinedload(ServiceEvent.author))
         .order_by(ServiceEvent.occurred_at.desc()).limit(limit)).all()
     return sorted([*interactions, *events], key=lambda item: item.occurred_at, reverse=True)[:limit]
 

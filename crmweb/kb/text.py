@@ -8,6 +8,7 @@ width to half width (NFKC). A text gives three kinds of terms, each weighted:
 - character bigrams ("b:报修"), which find two-character words jieba cut differently;
 - single characters ("c:修"), weak, so that a one-character query still finds something.
 """
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -109,13 +110,18 @@ def is_composing(query: str) -> bool:
     return bool(_COMPOSING.search(query.lower()))
 
 
+@lru_cache(maxsize=16384)  # the characters of the articles shown: a few thousand
+def _normalised_character(ch: str) -> str:
+    return normalise(ch)
+
+
 def highlight(original: str, words: list[str]):
     """`original` as safe HTML with every occurrence of `words` (normalised) in <mark>."""
 
     # Normalise character by character, so that positions map back to the original text.
     normalised, owner = [], []
     for index, ch in enumerate(original or ""):
-        folded = normalise(ch)
+        folded = _normalised_character(ch)
         normalised.append(folded)
         owner.extend([index] * len(folded))
     flat = "".join(normalised)
@@ -126,14 +132,11 @@ def highlight(original: str, words: list[str]):
             for position in range(start, start + len(word)):
                 marked[owner[position]] = True
             start = flat.find(word, start + len(word))
-    pieces, open_mark = [], False
-    for index, ch in enumerate(original or ""):
-        if marked[index] != open_mark:
-            pieces.append(Markup("<mark>") if marked[index] else Markup("</mark>"))
-            open_mark = marked[index]
-        pieces.append(escape(ch))
-    if open_mark:
-        pieces.append(Markup("</mark>"))
+    text = original or ""
+    pieces = []
+    for is_marked, run in itertools.groupby(zip(text, marked, strict=True), key=lambda pair: pair[1]):
+        piece = escape("".join(ch for ch, _marked in run))
+        pieces.append(Markup("<mark>%s</mark>") % piece if is_marked else piece)
     return Markup("").join(pieces)
 
 

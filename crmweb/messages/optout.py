@@ -87,7 +87,9 @@ def set_refusal(actor: User, contact: Contact, channel: str, refuses: bool, now:
 def preferences_card(actor: User, client: Client) -> TodayCard:
     return TodayCard("messages/_preferences.html", {
         "client": client, "refused": opted_out([contact.id for contact in client.contacts]),
-        "channels": CHANNELS, "may_edit": access.can_edit(actor, client)})
+        # Named once per page: a row per contact repeats them.
+        "channels": {code: str(name) for code, name in CHANNELS.items()},
+        "may_edit": access.can_edit(actor, client)})
 
 
 def client_panels(actor: User, client: Client, may_read: bool) -> list[TodayCard]:

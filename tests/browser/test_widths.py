@@ -75,6 +75,7 @@ def test_on_a_phone_the_menu_folds_and_the_client_page_is_made_for_a_thumb(app, 
     shortcut = page.locator(".record-shortcuts a").first
     assert shortcut.bounding_box()["y"] < page.locator("#contacts").bounding_box()["y"]
     shortcut.click()
+    page.locator("#record-interaction textarea").first.wait_for()  # its fields arrive as it opens
     assert page.locator("#record-interaction textarea").first.is_visible()
     # A long company name wraps as words do, not a character a line.
     assert page.locator("h1").bounding_box()["height"] < 120
