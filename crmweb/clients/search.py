@@ -110,8 +110,8 @@ def _ranked_matches(filters: SearchFilters, prefix: str, now: datetime) -> tuple
     return [row.id for row in rows], bool(rows) and rows[0].scanned >= SEARCH_CANDIDATE_CAP
 
 
-def _clients_in_order(ids: list[int]) -> list[Client]:
-    loaded = {client.id: client for client in load_in(Client, Client.id, ids, selectinload(Client.contacts))}
+def _clients_in_order(ids: list[int], *options) -> list[Client]:
+    loaded = {client.id: client for client in load_in(Client, Client.id, ids, *options)}
     return [loaded[client_id] for client_id in ids if client_id in loaded]
 
 
@@ -158,11 +158,8 @@ def search_clients(filters: SearchFilters, raw_page, page_size: int, now: dateti
         order = (Client.contact_due_at.asc().nulls_last(), Client.id) if filters.sort == "due" \
             else (Client.sort_key, Client.id)
         page_ids = db.session.scalars(query.order_by(*order).limit(page_size).offset(offset)).all()
-    listed = {client.id: client
-              for client in db.session.scalars(sa.select(Client).where(Client.id.in_(page_ids)))}
-    return SearchPage(items=[listed[client_id] for client_id in page_ids if client_id in listed],
-                      number=number, size=page_size, total=total, capped=capped,
-                      main_contacts=_main_contacts(page_ids))
+    return SearchPage(items=_clients_in_order(page_ids), number=number, size=page_size, total=total,
+                      capped=capped, main_contacts=_main_contacts(page_ids))
 
 
 EXPORT_LIMIT = 100_000
@@ -182,7 +179,7 @@ def clients_for_export(actor: User, filters: SearchFilters, export_format: str, 
     """All matching clients with contacts and confidential parts, the export audited."""
     if not role_can(actor.role, CLIENTS_EXPORT):
         raise NotAllowed(_("只有经理和总监可以导出客户档案。"))
-    clients = _clients_in_order(matching_ids(filters, now))
+    clients = _clients_in_order(matching_ids(filters, now), selectinload(Client.contacts))
     archives = {row.client_id: row for row in load_in(
         ClientConfidential, ClientConfidential.client_id, [c.id for c in clients])}
     record_audit("archive.exported", target_type="clients", target_id=export_format,
