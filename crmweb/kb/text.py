@@ -118,21 +118,21 @@ def _normalised_character(ch: str) -> str:
 def highlight(original: str, words: list[str]):
     """`original` as safe HTML with every occurrence of `words` (normalised) in <mark>."""
 
+    text = original or ""
     # Normalise character by character, so that positions map back to the original text.
     normalised, owner = [], []
-    for index, ch in enumerate(original or ""):
+    for index, ch in enumerate(text):
         folded = _normalised_character(ch)
         normalised.append(folded)
         owner.extend([index] * len(folded))
     flat = "".join(normalised)
-    marked = [False] * len(original or "")
+    marked = [False] * len(text)
     for word in words:
         start = flat.find(word)
         while word and start >= 0:
             for position in range(start, start + len(word)):
                 marked[owner[position]] = True
             start = flat.find(word, start + len(word))
-    text = original or ""
     pieces = []
     for is_marked, run in itertools.groupby(zip(text, marked, strict=True), key=lambda pair: pair[1]):
         piece = escape("".join(ch for ch, _marked in run))
