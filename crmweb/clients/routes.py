@@ -272,6 +272,8 @@ def _correction_form(client, kind: str, **kwargs):
     form = CORRECTABLE[kind][1](**kwargs)
     if kind == "interactions":
         form.contact_id.choices = _interaction_form(client).contact_id.choices
+    elif not access.can_read_confidential(current_user, client, request_now()):
+        del form.amount  # a sale's amount is the dealings: neither shown to them nor changed by them
     return form
 
 

@@ -112,3 +112,21 @@ def test_a_record_of_another_client_is_not_found(app, client):
     interaction = _one(app, Interaction)
     assert client.post(f"/clients/{second}/interactions/{interaction.id}/void",
                        data={"reason": "x"}).status_code == 404
+
+
+def test_a_supervisor_corrects_a_sale_without_reading_or_changing_its_amount(app, client):
+    owner = gen_user(app, "specialist")
+    client_id = make_client(app, owner)
+    as_owner = app.test_client()
+    log_in(as_owner, owner.username)
+    as_owner.post(f"/clients/{client_id}/events", data={**SALE, "amount": "15432.10"})
+    event = _one(app, ServiceEvent)
+    log_in(client, gen_user(app, "supervisor").username)
+    form = client.get(f"/clients/{client_id}/events/{event.id}/edit").get_data(as_text=True)
+    assert 'name="reason"' in form and "15432" not in form and 'name="amount"' not in form
+    response = client.post(f"/clients/{client_id}/events/{event.id}", data={
+        **SALE, "occurred_at": "2026-11-02T09:00", "amount": "1", "reason": "日期填错"})
+    assert response.status_code == 302
+    corrected = _one(app, ServiceEvent)
+    assert (corrected.amount, corrected.occurred_at.day) == (Decimal("15432.10"), 2)
+    assert _one(app, ClientConfidential).total_purchases == Decimal("15432.10")
