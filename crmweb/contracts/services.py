@@ -75,17 +75,22 @@ def save_contract(
             Contract.number == values["number"], Contract.id != (contract.id if contract else 0)
         )
     )
+    number_taken = Conflict(_("合同编号 %(number)s 已经用过。", number=values["number"]))
     if taken:
-        raise Conflict(_("合同编号 %(number)s 已经用过。", number=values["number"]))
+        raise number_taken
     if contract is None:
         contract = Contract(client_id=client.id, created_by_id=actor.id, created_at=now)
         db.session.add(contract)
     for name, value in values.items():
         setattr(contract, name, value)
     contract.updated_at = now
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:  # the same number saved by someone else a moment ago
+        db.session.rollback()
+        raise number_taken from None
     if access.can_read_confidential(actor, client, now) and amount != contract.amount:
         contract.amount = amount
-        db.session.flush()
         record_audit(
             "archive.changed",
             target_type="client",
@@ -94,7 +99,6 @@ def save_contract(
             now=now,
             detail=f"contract={contract.id} amount",
         )
-    db.session.flush()
     record_audit(
         "contracts.saved",
         target_type="client",
