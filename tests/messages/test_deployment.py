@@ -5,7 +5,6 @@ greeting, which reaches a real SMTP server on loopback."""
 import os
 import re
 import socket
-import subprocess
 import sys
 import time
 from datetime import time as clock
@@ -22,6 +21,7 @@ from crmweb.settings import set_setting
 from crmweb.timeutil import utcnow
 from tests.clients.helpers import make_client
 from tests.conftest import TEST_PASSWORD, app_config, gen_user, require_service
+from tests.messages import processes
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -78,15 +78,11 @@ def test_gunicorn_a_worker_and_cron_send_a_greeting_end_to_end(deploy_database, 
     }
     port = _free_port()
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-            cwd=PROJECT,
-            env=env,
-            stderr=subprocess.PIPE,
-        ),
-        subprocess.Popen([*flask, "worker"], cwd=PROJECT, env=env, stderr=subprocess.PIPE),
-        subprocess.Popen([*flask, "cron"], cwd=PROJECT, env=env, stderr=subprocess.PIPE),
+    running = [
+        processes.start([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+                        PROJECT, env),
+        processes.start([*flask, "worker"], PROJECT, env),
+        processes.start([*flask, "cron"], PROJECT, env),
     ]
     try:
         base = f"http://127.0.0.1:{port}"
@@ -143,12 +139,7 @@ def test_gunicorn_a_worker_and_cron_send_a_greeting_end_to_end(deploy_database, 
         while not mailbox.messages and time.monotonic() < deadline:
             time.sleep(0.2)
         assert len(mailbox.messages) == 1 and "王明您好，新年快乐！" in mailbox.texts()[0]
-        assert all(process.poll() is None for process in processes), "a process of the deployment died"
+        assert all(process.poll() is None for process in running), "a process of the deployment died"
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        for process in running:
+            processes.stop(process)

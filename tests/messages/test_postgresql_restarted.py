@@ -21,7 +21,7 @@ from crmweb.messages.jobs import sweep
 from crmweb.messages.models import OutboxMessage
 from crmweb.timeutil import utcnow
 from tests.conftest import app_config, require_service
-from tests.messages import fake_sms
+from tests.messages import fake_sms, processes
 from tests.messages.test_worker_killed import sms_config, worker
 
 MESSAGES = 300
@@ -94,8 +94,7 @@ def test_postgresql_restarted_mid_send_loses_and_repeats_nothing(own_postgresql,
                 with app.app_context():  # as cron does (every minute there), until nothing is left
                     sweep()
         finally:
-            running.terminate()
-            running.wait(timeout=30)
+            processes.stop(running)
         out_ids = sorted(int(out_id) for _provider, out_id, *_rest in received)
         assert out_ids == sorted(ids)  # each once: none lost, none twice
         with app.app_context():

@@ -2,8 +2,6 @@
 message reaches the provider exactly once (the one in flight is asked of the provider by our id)."""
 
 import os
-import signal
-import subprocess
 import sys
 import time
 
@@ -16,7 +14,7 @@ from crmweb.messages.jobs import sweep
 from crmweb.messages.models import OutboxMessage
 from crmweb.timeutil import utcnow
 from tests.conftest import app_config
-from tests.messages import fake_sms
+from tests.messages import fake_sms, processes
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MESSAGES = 500
@@ -38,7 +36,7 @@ def worker(database_url, redis_url, url, burst):
     command = [sys.executable, "-m", "flask", "--app", "crmweb:create_app", "worker"] + (
         ["--burst"] if burst else []
     )
-    return subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return processes.start(command, PROJECT, env)
 
 
 def test_a_worker_killed_mid_send_and_a_new_one_deliver_every_message_exactly_once(database_url, redis_url):
@@ -68,8 +66,7 @@ def test_a_worker_killed_mid_send_and_a_new_one_deliver_every_message_exactly_on
         deadline = time.monotonic() + 60
         while len(received) < MESSAGES // 3 and time.monotonic() < deadline:
             time.sleep(0.01)
-        first.send_signal(signal.SIGKILL)  # mid-send, no goodbye
-        first.wait(timeout=10)
+        processes.kill(first)  # mid-send, no goodbye
         assert MESSAGES // 3 <= len(received) < MESSAGES, "the worker was not killed mid-send"
         time.sleep(1.2)  # the dead worker's claim is now older than OUTBOX_STUCK_SECONDS
         with app.app_context():
