@@ -186,6 +186,7 @@ def save_section(client_id, name):
 @require(CLIENTS_EDIT)
 def save_contact(client_id, contact_id=None):
     client = access.get_client(client_id)
+    access.require_edit(current_user, client)  # refused before its form is read, as its page is
     contact = None
     if contact_id is not None:
         contact = db.session.get(Contact, contact_id)
