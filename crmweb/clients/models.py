@@ -22,6 +22,8 @@ class Client(db.Model):
     __tablename__ = "clients"
     __table_args__ = (
         sa.Index("ix_clients_owner_name", "owner_id", "name"),
+        # Who is behind with whom (the team's today card, the callbacks page): counted from the index.
+        sa.Index("ix_clients_owner_contact_due", "owner_id", "contact_due_at"),
         sa.Index("ix_clients_stage_tier", "stage", "tier"),
         *allowed_values("stage", Stage), *allowed_values("tier", Tier), *allowed_values("kind", Kind),
         *allowed_values("vip_status", VipStatus),

@@ -19,7 +19,12 @@ class ArticleStatus(StrEnum):
 
 class Article(db.Model):
     __tablename__ = "kb_articles"
-    __table_args__ = allowed_values("status", ArticleStatus)
+    __table_args__ = (
+        *allowed_values("status", ArticleStatus),
+        # Browsing: published titles in order, and the categories with their counts, from the index.
+        sa.Index("ix_kb_articles_status_title", "status", "title", "id"),
+        sa.Index("ix_kb_articles_status_category", "status", "category"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str | None] = mapped_column(sa.String(64), unique=True)  # key of `flask kb import`

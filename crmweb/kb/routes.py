@@ -1,9 +1,10 @@
 """/kb: search as you type, read, write, publish; synonyms and the authors' report."""
 from datetime import timedelta
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crmweb.auth.permissions import KB_PUBLISH, KB_SYNONYMS, KB_VIEW, KB_WRITE, can, require
@@ -16,6 +17,7 @@ from crmweb.ids import whole_number
 from crmweb.kb import bp, search, services, text
 from crmweb.kb.forms import ArticleForm, SynonymsForm
 from crmweb.kb.models import Article
+from crmweb.pagination import paginate
 from crmweb.timeutil import request_now
 
 
@@ -43,9 +45,12 @@ def index():
 @require(KB_VIEW)
 def browse():
     category, tag = request.args.get("category", "")[:64], request.args.get("tag", "")[:32]
-    return render("kb/browse.html", articles=services.published(category=category, tag=tag),
-                  category=category, tag=tag, categories=services.categories(),
-                  drafts=services.unpublished(current_user))
+    # A page of titles: the bodies stay in the database.
+    articles = services.published_query(category=category, tag=tag).options(
+        load_only(Article.id, Article.title, Article.category))
+    page = paginate(articles, request.args.get("page", 1), current_app.config["PAGE_SIZE"])
+    return render("kb/browse.html", "kb/_browse_list.html", page=page, category=category, tag=tag,
+                  categories=services.categories(), drafts=services.unpublished(current_user))
 
 
 @bp.route("/kb/<int:article_id>")

@@ -8,6 +8,7 @@ import nh3
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from markupsafe import escape
+from sqlalchemy.orm import load_only
 
 from crmweb.auth.actors import CommandLineActor
 from crmweb.auth.audit import record_audit
@@ -298,6 +299,10 @@ def draft_from_interaction(interaction, client) -> dict:
 
 def published(category: str = "", tag: str = "", order=None, limit: int = 500) -> list[Article]:
     """Published articles, by title unless told otherwise, of one category or tag if given."""
+    return db.session.scalars(published_query(category, tag, order).limit(limit)).all()
+
+
+def published_query(category: str = "", tag: str = "", order=None):
     statement = sa.select(Article).where(Article.status == "published")
     if category:
         statement = statement.where(Article.category == category)
@@ -308,7 +313,7 @@ def published(category: str = "", tag: str = "", order=None, limit: int = 500) -
             Article.tags.endswith("," + tag, autoescape=True),
             Article.tags.contains("," + tag + ",", autoescape=True)))
     order = order if order is not None else Article.title
-    return db.session.scalars(statement.order_by(order, Article.id).limit(limit)).all()
+    return statement.order_by(order, Article.id)
 
 
 def unpublished(user) -> list[Article]:
@@ -317,6 +322,7 @@ def unpublished(user) -> list[Article]:
         return []
     mine = sa.true() if role_can(user.role, KB_PUBLISH) else Article.author_id == user.id
     return db.session.scalars(sa.select(Article).where(Article.status != "published", mine)
+                              .options(load_only(Article.id, Article.title, Article.status))
                               .order_by(Article.updated_at.desc()).limit(100)).all()
 
 

@@ -232,3 +232,19 @@ def test_the_first_view_counts_and_the_landing_page_shows_popular_and_recent(app
     popular = landing.split('id="kb-popular"')[1].split("</ol>")[0]
     assert popular.index(f'/kb/{kb["r1"]}') < popular.index(f'/kb/{kb["r2"]}')
     assert 'id="kb-recent"' in landing
+
+
+def test_browsing_pages_through_the_titles_of_a_category(app, client, kb):
+    with app.app_context():
+        articles = [{"ref": f"p{n}", "title": f"保养问题 {n:03d}", "category": "保养", "tags": [],
+                     "body": "按期保养。"} for n in range(60)]
+        services.import_articles([json.dumps(a, ensure_ascii=False) for a in articles], utcnow())
+    signed_in(app, client, "service")
+    first = client.get("/kb/browse?category=保养").get_data(as_text=True)
+    assert len(result_ids(first.split('id="kb-browse-list"')[1].split("</section>")[0])) == 50
+    assert "保养问题 000" in first and "保养问题 050" not in first and "共 60 条，第 1 / 2 页" in first
+    assert '>保养</a> <span class="muted">60</span>' in first  # the category's count, all pages
+    second = client.get("/kb/browse?category=保养&page=2", headers={"HX-Request": "true"})
+    text = second.get_data(as_text=True)
+    assert text.startswith('<section class="card" id="kb-browse-list">') and "<html" not in text
+    assert len(result_ids(text)) == 10 and "保养问题 059" in text and "设备出现故障" not in text
