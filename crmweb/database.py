@@ -56,6 +56,8 @@ def _configure_sqlite(engine):
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
+        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return  # each statement its own transaction (ANALYZE, VACUUM): nothing to begin
         if _may_write(connection):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:

@@ -91,3 +91,16 @@ def test_the_app_answers_when_postgresql_drops_every_connection(app, client, log
     assert page.status_code == 200 and "华通机械有限公司" in page.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Client, client_id) is not None
+
+
+def test_an_autocommit_connection_keeps_what_it_did_on_either_database(app):
+    """ANALYZE after a bulk load runs outside a transaction; on SQLite it was once wrapped in a BEGIN
+    that nothing committed, and the planner's statistics were silently thrown away."""
+    with app.app_context():
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("CREATE TABLE kept_by_autocommit (n INTEGER)")
+        try:
+            assert "kept_by_autocommit" in sa.inspect(db.engine).get_table_names()
+        finally:
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("DROP TABLE IF EXISTS kept_by_autocommit")
