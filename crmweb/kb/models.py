@@ -21,9 +21,12 @@ class Article(db.Model):
     __tablename__ = "kb_articles"
     __table_args__ = (
         *allowed_values("status", ArticleStatus),
-        # Browsing: published titles in order, and the categories with their counts, from the index.
+        # Browsing: published titles in order, the categories with their counts, the most read and the
+        # newest (the landing page), each from an index rather than a sort of every article.
         sa.Index("ix_kb_articles_status_title", "status", "title", "id"),
         sa.Index("ix_kb_articles_status_category", "status", "category"),
+        sa.Index("ix_kb_articles_status_views", "status", "views"),
+        sa.Index("ix_kb_articles_status_updated", "status", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -31,8 +31,10 @@ def index():
         log_id = services.log_search(current_user, query, len(hits), request_now())
     words = search.highlight_words(query) if query else []
     landing = {} if query else {"categories": services.categories(),
-                                "popular": services.published(order=Article.views.desc(), limit=8),
-                                "recent": services.published(order=Article.updated_at.desc(), limit=8)}
+                                "popular": services.published(
+                                    order=(Article.views.desc(), Article.id.desc()), limit=8),
+                                "recent": services.published(
+                                    order=(Article.updated_at.desc(), Article.id.desc()), limit=8)}
     response = render("kb/index.html", "kb/_results.html", query=query, hits=hits, log_id=log_id,
                       words=words, highlight=text.highlight, snippet=text.snippet,
                       plain_text=search.plain_text, **landing)
