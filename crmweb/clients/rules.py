@@ -3,11 +3,13 @@ import calendar
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from crmweb.clients.names import normalise, pinyin_syllables
@@ -128,7 +130,8 @@ def contact_due_at(stage: str, tier: str, last_contact_at: datetime | None, crea
 BirthdayKey = tuple[str, int, int, bool]
 
 
-def birthday_dates(first_day: date, days: int) -> dict[BirthdayKey, date]:
+@lru_cache(maxsize=64)  # asked by every today page for the same week: lunar-python is slow to ask
+def birthday_dates(first_day: date, days: int) -> Mapping[BirthdayKey, date]:
     """The birthdays that fall on the `days` days from `first_day`, each with the day it falls on.
 
     Lunar dates come from lunar-python. As people keep them: a 29 February falls on the 28th in
@@ -154,7 +157,7 @@ def birthday_dates(first_day: date, days: int) -> dict[BirthdayKey, date]:
         for lunar_day in lunar_days:
             for leap in leap_flags:
                 found.setdefault(("lunar", month, lunar_day, leap), day)
-    return found
+    return MappingProxyType(found)  # shared by every caller: read only
 
 
 # --- VIP -----------------------------------------------------------------------------------
