@@ -77,6 +77,7 @@ def filled(data: dict, types: dict, day, client_id: int) -> dict:
     form is accepted as far as it can be."""
     typed = {"date": day.isoformat(), "datetime-local": f"{day.isoformat()}T10:00",
              "time": "10:00", "number": "1", "email": "test@example.com", "tel": "13812345678"}
+
     def blank_filled(name):
         if name == "client_id":
             return str(client_id)
