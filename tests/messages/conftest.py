@@ -1,12 +1,12 @@
 """A real SMTP server on loopback (aiosmtpd) and the real Redis of the machine (database 15)."""
 import email
 import os
-import socket
 
 import pytest
 import redis
 
 from tests.conftest import require_service
+from tests.messages import processes
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -38,9 +38,7 @@ def mailbox():
     from aiosmtpd.controller import Controller
 
     box = Mailbox()
-    with socket.socket() as probe:  # a free port (the controller checks its own by connecting)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = processes.free_port()  # the controller checks its own by connecting
     controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
     box.url = f"smtp://127.0.0.1:{port}"

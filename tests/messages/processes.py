@@ -4,7 +4,15 @@ systemd stops a unit; nothing of one test is left to take the next test's jobs."
 import contextlib
 import os
 import signal
+import socket
 import subprocess
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def start(command: list[str], cwd: str, env: dict) -> subprocess.Popen:

@@ -4,7 +4,6 @@ greeting, which reaches a real SMTP server on loopback."""
 
 import os
 import re
-import socket
 import sys
 import time
 from datetime import time as clock
@@ -26,12 +25,6 @@ from tests.messages import processes
 PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEPLOY_DB = "crmweb_deploy_test"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -76,7 +69,7 @@ def test_gunicorn_a_worker_and_cron_send_a_greeting_end_to_end(deploy_database, 
         "CRMWEB_INSTANCE_PATH": str(tmp_path),
         "FLASK_APP": "wsgi",
     }
-    port = _free_port()
+    port = processes.free_port()
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     running = [
         processes.start([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],

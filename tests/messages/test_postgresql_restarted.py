@@ -5,7 +5,6 @@ over again by the sweep (the cron's job), the one in flight asked of the provide
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -40,9 +39,7 @@ def own_postgresql():
     home = tempfile.mkdtemp(prefix="crmweb-pg-")
     if os.geteuid() == 0:
         shutil.chown(home, "postgres")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = processes.free_port()
     data = os.path.join(home, "data")
     subprocess.run(_as_postgres(f"{bindir}/initdb", "-A", "trust", "-U", "postgres", "-D", data),
                    check=True, capture_output=True)
