@@ -18,7 +18,7 @@ from crmweb.config import INSTANCE_PATH, PROJECT_ROOT, load_config
 from crmweb.database import MigrationCommands
 from crmweb.demo import seed_demo
 from crmweb.errors import register_errorhandlers as register
-from crmweb.extensions import babel, csrf, db
+from crmweb.extensions import babel, csrf, db, install_template_gettext
 from crmweb.htmx import vary_on_htmx
 from crmweb.ids import IdConverter
 from crmweb.jobs.commands import cron_command, worker_command
@@ -52,6 +52,7 @@ def register_extensions(app):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=lambda: _parsed_locale(current_language()),
                    default_translation_directories=str(PROJECT_ROOT / "translations"))
+    install_template_gettext(app.jinja_env)
     login.init_app(app)
     security_headers.init_app(app)
 

@@ -1,6 +1,6 @@
 """Extension instances only: no app import here, so any module may import them without cycles."""
 from flask import g, has_request_context
-from flask_babel import Babel, Domain
+from flask_babel import Babel, Domain, get_translations
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -42,3 +42,21 @@ class RequestBabel(Babel):
 
 
 babel = RequestBabel()
+
+
+def request_translations():
+    """The request's translations in one look (RequestDomain keeps them on `g`), for the
+    templates' gettext: Flask-Babel's own walks four lookups to reach them, on every string."""
+    translations = g.get("_crmweb_translations") if has_request_context() else None
+    return translations if translations is not None else get_translations()
+
+
+def install_template_gettext(jinja_env) -> None:
+    """The templates' _() and friends through request_translations (after Babel's init_app)."""
+    jinja_env.install_gettext_callables(
+        gettext=lambda string: request_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: request_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: request_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: request_translations().unpgettext(
+            context, singular, plural, n),
+        newstyle=True)

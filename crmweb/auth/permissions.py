@@ -140,9 +140,11 @@ def role_can(role: str | None, permission: str) -> bool:
 
 def can(permission: str) -> bool:
     """For views and templates: may the signed-in user do this?"""
+    # Resolved once: each use of the proxy looks the user up again (pages ask dozens of times).
+    user = current_user._get_current_object()
     if permission == AUTHENTICATED:
-        return current_user.is_authenticated
-    return _known(permission) and current_user.is_authenticated and role_can(current_user.role, permission)
+        return user.is_authenticated
+    return _known(permission) and user.is_authenticated and role_can(user.role, permission)
 
 
 def require(permission: str):
