@@ -1,6 +1,8 @@
 """Revisions that move data: they upgrade a database that has data in it, and go back."""
 import re
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
@@ -11,11 +13,19 @@ from crmweb.extensions import db
 from tests.conftest import app_config
 
 
-def test_a_stage_rhythm_a_manager_had_set_becomes_the_rhythm_of_every_tier(tmp_path):
-    app = create_app(app_config(f"sqlite:///{tmp_path / 'old.sqlite3'}"))
+@contextmanager
+def database_at(path: Path, revision: str):
+    """A new SQLite database upgraded to an old revision, inside its app's context."""
+    app = create_app(app_config(f"sqlite:///{path}"))
     with app.app_context():
         init_migrations(app)
-        upgrade(revision="a018b044ded1")
+        upgrade(revision=revision)
+        yield
+        db.engine.dispose()
+
+
+def test_a_stage_rhythm_a_manager_had_set_becomes_the_rhythm_of_every_tier(tmp_path):
+    with database_at(tmp_path / "old.sqlite3", "a018b044ded1"):
         with db.engine.begin() as connection:
             connection.execute(sa.text(
                 "INSERT INTO settings (key, value) VALUES ('rhythm.customer_days', '21')"))
@@ -28,7 +38,6 @@ def test_a_stage_rhythm_a_manager_had_set_becomes_the_rhythm_of_every_tier(tmp_p
         with db.engine.connect() as connection:
             kept = dict(connection.execute(sa.text("SELECT key, value FROM settings")).all())
         assert kept == {"rhythm.customer_days": "21"}
-        db.engine.dispose()
 
 
 VERSIONS = Path(__file__).resolve().parents[1] / "migrations" / "versions"
@@ -56,10 +65,7 @@ def test_no_revision_imports_the_app():
 
 def test_new_revisions_upgrade_a_database_with_data_and_come_back(tmp_path):
     """Down to before this session's revisions and up again, with a client in the archive."""
-    app = create_app(app_config(f"sqlite:///{tmp_path}/history.sqlite3"))
-    with app.app_context():
-        init_migrations(app)
-        upgrade(revision="bb27b91bf8c4")
+    with database_at(tmp_path / "history.sqlite3", "bb27b91bf8c4"):
         with db.engine.begin() as connection:
             connection.execute(sa.text(
                 "INSERT INTO clients (id, kind, name, sort_key, stage, tier, vip_status, created_at, "
@@ -85,4 +91,24 @@ def test_new_revisions_upgrade_a_database_with_data_and_come_back(tmp_path):
         upgrade()
         with db.engine.connect() as connection:
             assert tuple(connection.execute(sa.text(counted)).one()) == (1, 1, 1)
-        db.engine.dispose()
+
+
+def test_the_indexed_articles_get_the_text_the_search_reads(tmp_path):
+    """The revision's own copy of the normalising gives what the app's code gives today."""
+    from crmweb.kb.search import field_texts, searchable_texts
+
+    article = {"id": 1, "title": "發票開錯了怎麼辦", "body": "<p>請聯繫&lt;財務&gt;　ＡＢＣ</p>\n<p>重開</p>",
+               "category": "財務", "tags": "發票,退款", "synonyms": "开票"}
+    with database_at(tmp_path / "kb.sqlite3", "f9f6bbb82340"):
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO kb_articles (id, title, body, category, tags, synonyms, status, created_at, "
+                "updated_at, views, helpful_yes, helpful_no) VALUES (:id, :title, :body, :category, :tags, "
+                ":synonyms, 'published', '2026-01-01', '2026-01-01', 0, 0, 0)"), article)
+            connection.execute(sa.text("INSERT INTO kb_field_lengths (article_id, title, tags, category, "
+                                       "body) VALUES (1, 5, 3, 1, 9)"))
+        upgrade()
+        with db.engine.connect() as connection:
+            kept = connection.execute(sa.text("SELECT headline, details FROM kb_indexed_texts")).all()
+        assert [tuple(row) for row in kept] == [searchable_texts(field_texts(SimpleNamespace(**article)))]
+        assert kept[0].headline.startswith("发票开错了怎么办 发票 退款 开票")

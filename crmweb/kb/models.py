@@ -119,6 +119,19 @@ class FieldLengths(db.Model):
     body: Mapped[int]
 
 
+class IndexedText(db.Model):
+    """The normalised text of each indexed article that ranking.evidence reads
+    (search.searchable_texts): kept apart from the field lengths, which are averaged and counted
+    on every search and every save."""
+
+    __tablename__ = "kb_indexed_texts"
+
+    article_id: Mapped[int] = mapped_column(sa.ForeignKey("kb_articles.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    headline: Mapped[str] = mapped_column(sa.Text)
+    details: Mapped[str] = mapped_column(sa.Text)
+
+
 class SynonymGroup(db.Model):
     """Words that mean the same to a client (报修 = 维修 = 修理), kept by managers."""
 
