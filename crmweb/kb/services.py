@@ -162,18 +162,17 @@ def log_search(user, query: str, results: int, now: datetime) -> int | None:
     query = text.normalise(query).strip()[:200]
     if not query or text.is_composing(query):
         return None
+    log = SearchLog.__table__  # plain statements: this runs on every keystroke
     with side_write() as session:
-        last = session.scalar(sa.select(SearchLog).where(SearchLog.user_id == user.id)
-                              .order_by(SearchLog.id.desc()).limit(1))
+        last = session.execute(sa.select(log.c.id, log.c.at, log.c.query, log.c.clicked_article_id)
+                               .where(log.c.user_id == user.id).order_by(log.c.id.desc()).limit(1)).first()
         if (last is not None and last.clicked_article_id is None and now - last.at < TYPING_PAUSE
                 and (query.startswith(last.query) or last.query.startswith(query))):
-            last.query, last.results, last.at = query, results, now
-            entry = last
-        else:
-            entry = SearchLog(at=now, user_id=user.id, query=query, results=results)
-            session.add(entry)
-        session.flush()
-        return entry.id
+            session.execute(sa.update(log).where(log.c.id == last.id)
+                            .values(query=query, results=results, at=now))
+            return last.id
+        return session.execute(sa.insert(log).values(at=now, user_id=user.id, query=query, results=results)
+                               .returning(log.c.id)).scalar_one()
 
 
 def log_click(log_id: int, user, article_id: int) -> None:
