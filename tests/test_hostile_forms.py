@@ -54,11 +54,13 @@ ROUNDS = ("empty", "huge", "negative", "wrong", "script", "nul")
 
 
 class Page(HTMLParser):
-    """The links and the POST forms of a page."""
+    """The links and the POST forms of a page, each field with what a person would send as the page
+    stands: the text filled in, the option selected (else the first that has a value), whether a
+    box is ticked."""
 
     def __init__(self):
         super().__init__()
-        self.links, self.forms, self._form = [], [], None
+        self.links, self.forms, self._form, self._open = [], [], None, None  # _open: a select or textarea
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -71,13 +73,22 @@ class Page(HTMLParser):
             kind = (
                 "select" if tag == "select" else attrs.get("type", "text") if tag == "input" else "textarea"
             )
-            self._form["fields"].append(
-                {"name": attrs["name"], "type": kind, "value": attrs.get("value", "")}
-            )
+            value = attrs.get("value", "") if tag == "input" else ""
+            field = {"name": attrs["name"], "type": kind, "value": value, "checked": "checked" in attrs}
+            self._form["fields"].append(field)
+            self._open = None if tag == "input" else field
+        elif tag == "option" and self._open is not None and ("selected" in attrs or not self._open["value"]):
+            self._open["value"] = attrs.get("value", "")
+
+    def handle_data(self, data):
+        if self._open is not None and self._open["type"] == "textarea":
+            self._open["value"] += data
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._form = None
+        elif tag in ("select", "textarea"):
+            self._open = None
 
 
 def counts() -> dict:

@@ -7,7 +7,6 @@ sent unswapped are accepted often enough for the refusals to mean something."""
 import io
 import re
 from datetime import timedelta
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
 
 import sqlalchemy as sa
@@ -18,58 +17,25 @@ from crmweb.timeutil import local_zone, utcnow
 from tests.clients.helpers import make_client
 from tests.conftest import csrf_token_in, gen_user, log_in
 from tests.documents.test_files import PDF
-from tests.test_hostile_forms import SKIPPED_ACTIONS, crawl, demo  # noqa: F401 (demo: the fixture)
+from tests.test_hostile_forms import SKIPPED_ACTIONS, Page, crawl, demo  # noqa: F401 (demo: the fixture)
 
 # Where the product lets anyone with the right attach work to any client, whoever owns it: the front
 # desk and sales book visits and open cases for whichever client calls or comes.
 ANY_CLIENT = re.compile(r"^/bookings/new$|^/cases/new$")
 
 
-class FilledForms(HTMLParser):
+def filled_forms(html: str) -> list[dict]:
     """The POST forms of a page with the values a person would send: what is filled in, the option
-    selected (or the first), the boxes ticked."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms, self._form, self._select, self._textarea = [], None, None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and (attrs.get("method") or "get").lower() == "post":
-            self._form = {"action": attrs.get("action") or "", "data": {}, "types": {}}
-            self.forms.append(self._form)
-        elif self._form is None or not attrs.get("name") and tag != "option":
-            return
-        elif tag == "input":
-            kind = attrs.get("type", "text")
-            if kind in ("checkbox", "radio") and "checked" not in attrs and attrs["name"] != "client_id":
-                return  # a box left as it is; a client's box (bulk changes) is ticked to be swapped
-            if kind not in ("submit", "button"):
-                self._form["data"][attrs["name"]] = attrs.get("value", "")
-                self._form["types"][attrs["name"]] = kind
-        elif tag == "select":
-            self._select = attrs["name"]
-            self._form["types"][self._select] = "select"
-        elif tag == "option" and self._select:
-            if "selected" in attrs or self._select not in self._form["data"] or \
-                    not self._form["data"][self._select]:
-                self._form["data"][self._select] = attrs.get("value", "")
-        elif tag == "textarea":
-            self._textarea = attrs["name"]
-            self._form["data"][self._textarea] = ""
-            self._form["types"][self._textarea] = "textarea"
-
-    def handle_data(self, data):
-        if self._form is not None and self._textarea:
-            self._form["data"][self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
+    selected, the boxes ticked (and a client's box, in bulk changes, ticked to be swapped)."""
+    page = Page()
+    page.feed(html)
+    return [{"action": form["action"],
+             "data": {field["name"]: field["value"] for field in form["fields"]
+                      if field["type"] not in ("submit", "button")
+                      and (field["type"] not in ("checkbox", "radio") or field["checked"]
+                           or field["name"] == "client_id")},
+             "types": {field["name"]: field["type"] for field in form["fields"]}}
+            for form in page.forms]
 
 
 def filled(data: dict, types: dict, day, client_id: int) -> dict:
@@ -130,10 +96,8 @@ def test_another_owners_client_and_contact_swapped_into_every_form_change_nothin
     swapped, accepted, failures = 0, 0, []
     for page, form in forms:
         html = browser.get(page).get_data(as_text=True)
-        parsed = FilledForms()
-        parsed.feed(html)
         action = form["action"]
-        match = next((found for found in parsed.forms
+        match = next((found for found in filled_forms(html)
                       if urljoin(page, found["action"] or page) == action), None)
         if match is None or SKIPPED_ACTIONS.search(action):
             continue
