@@ -126,6 +126,10 @@ def test_a_client_evaluated_with_the_archives_proposals_and_a_live_total(app, cl
             set_id,
         )
         assert {score.indicator_id: score.basis for score in evaluation.scores}[purchases] == "年采购额居前"
+    # The history shows each indicator's score with the basis given for it.
+    shown = client.get(f"/clients/{client_id}/evaluations").get_data(as_text=True)
+    history = shown[shown.index(f'id="evaluation-{evaluation.id}-scores"'):]
+    assert "<dd>90.0 · 依据：年采购额居前</dd>" in history and "<dd>60.0</dd>" in history
     # The roster: B suggests an important client; the supervisor accepts it.
     roster = client.get("/reports/roster").get_data(as_text=True)
     assert f'id="roster-{client_id}"' in roster and f'id="accept-tier-{client_id}"' in roster
