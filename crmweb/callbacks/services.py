@@ -17,6 +17,7 @@ from crmweb.callbacks.models import Callback, CallbackRule
 from crmweb.callbacks.rules import ContentType, Outcome, Source, Status, Timing
 from crmweb.clients import signals, timeline
 from crmweb.clients.models import Client, Interaction, ServiceEvent
+from crmweb.clients.today import overdue_by_owner
 from crmweb.database import table_with_defaults
 from crmweb.errors import Conflict, Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
@@ -191,9 +192,7 @@ def overdue_by_person(now: datetime) -> list[Behind]:
                   sa.func.count().filter(Callback.closes_on < today),
                   sa.func.count().filter(Callback.closes_on >= today, Callback.opens_on <= today))
         .where(Callback.status == Status.OPEN).group_by(Callback.assignee_id)).all()
-    late_clients = db.session.execute(
-        sa.select(Client.owner_id, sa.func.count()).where(Client.contact_due_at < now)
-        .group_by(Client.owner_id)).all()
+    late_clients = overdue_by_owner(now).items()
     rows: dict[int | None, Behind] = {}
     for person, overdue, due in calls:
         rows.setdefault(person, Behind(None)).overdue, rows[person].due = overdue, due

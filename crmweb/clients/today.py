@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from sqlalchemy.orm import selectinload
 
 from crmweb.area import TodayCard
@@ -71,8 +72,7 @@ def today_for(user: User, now: datetime, today: date) -> Today:
     result.never_contacted_count = db.session.scalar(sa.select(sa.func.count()).select_from(fresh.subquery()))
     result.never_contacted = db.session.scalars(fresh.order_by(Client.contact_due_at).limit(LISTED)).all()
     if role_can(user.role, CLIENTS_EDIT_ANY):
-        result.all_overdue_count = db.session.scalar(
-            sa.select(sa.func.count()).where(Client.contact_due_at < now))
+        result.all_overdue_count = sum(overdue_by_owner(now).values())
         result.unowned_count = db.session.scalar(
             sa.select(sa.func.count()).where(Client.owner_id.is_(None), Client.stage != "lost"))
     result.birthdays = upcoming_birthdays(user, today)
@@ -92,6 +92,21 @@ def today_for(user: User, now: datetime, today: date) -> Today:
         result.access_requests = db.session.scalar(
             sa.select(sa.func.count()).where(ArchiveAccessRequest.status == "pending"))
     return result
+
+
+def overdue_by_owner(now: datetime) -> dict[int | None, int]:
+    """Clients past their stay-in-touch date, counted per owner (None: nobody's). A manager's today
+    page asks twice (the overdue total, the team card): counted once per request, a scan of the
+    whole archive each time."""
+    cached = g.get("_crmweb_overdue_by_owner") if has_request_context() else None
+    if cached is not None and cached[0] == now:
+        return cached[1]
+    counts = dict(db.session.execute(
+        sa.select(Client.owner_id, sa.func.count()).where(Client.contact_due_at < now)
+        .group_by(Client.owner_id)).all())
+    if has_request_context():
+        g._crmweb_overdue_by_owner = (now, counts)
+    return counts
 
 
 def upcoming_birthdays(user: User, today: date) -> list[Birthday]:
