@@ -6,42 +6,17 @@ both workers in batches. Real Redis (database 14), real RQ workers (`flask worke
 server on loopback (aiosmtpd) counting what arrives by outbox id.
 """
 
-import os
-import re
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import time as clock
-from pathlib import Path
 
 import sqlalchemy as sa
 
 from bench import fresh_schema
+from bench.servers import REDIS_URL, Sink, free_port, rq_workers, stop_workers
 
-ROOT = Path(__file__).resolve().parent.parent
 MESSAGES, WORKERS = 10_000, 2
 BAR_SECONDS, REQUEST_BAR_SECONDS = 60.0, 1.0
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-OUTBOX_ID = re.compile(rb"outbox-(\d+)@")
-
-
-class Sink:
-    def __init__(self):
-        self.ids = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        found = OUTBOX_ID.search(envelope.original_content or envelope.content)
-        self.ids.append(int(found.group(1)) if found else 0)
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _prepare(url: str):
@@ -117,22 +92,12 @@ def run(url: str, label: str, write_result) -> None:
     redis.Redis.from_url(REDIS_URL).flushdb()
     print(f"writing {MESSAGES:,} clients for the greetings bench on {label} …", flush=True)
     app, manager_id, template_id = _prepare(url)
-    sink, port = Sink(), _free_port()
+    sink, port = Sink(), free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS_URL, "SMTP_URL": f"smtp://127.0.0.1:{port}"}
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "crmweb:create_app", "worker"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(WORKERS)
-    ]
+    env = {"DATABASE_URL": url, "REDIS_URL": REDIS_URL, "SMTP_URL": f"smtp://127.0.0.1:{port}"}
+    workers = rq_workers(WORKERS, env)
     try:
-        time.sleep(3)  # the workers have started and listen
         with app.app_context():
             app.config["SMTP_URL"] = env["SMTP_URL"]
             started = time.perf_counter()
@@ -149,10 +114,7 @@ def run(url: str, label: str, write_result) -> None:
         seconds = time.perf_counter() - started
         time.sleep(2)  # anything sent twice would arrive now
     finally:
-        for worker in workers:
-            worker.send_signal(signal.SIGTERM)
-        for worker in workers:
-            worker.wait(timeout=30)
+        stop_workers(workers)
         controller.stop()
     with app.app_context():
         ours = set(db.session.scalars(sa.select(OutboxMessage.id)))

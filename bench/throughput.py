@@ -10,58 +10,16 @@ are reported as a share of the bare route's.
 
 import os
 import re
-import secrets
 import shutil
-import signal
 import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 from urllib.parse import quote
 
-from bench import mixed_load
+from bench import mixed_load, servers
 
-ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 SECONDS = int(os.environ.get("BENCH_THROUGHPUT_SECONDS", "8"))
 CONNECTIONS = 8
 BAR = 0.30
-
-
-def serve(url: str, port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "SECRET_KEY": secrets.token_hex(32),
-        "CRMWEB_INSTANCE_PATH": tempfile.mkdtemp(prefix="crmweb-throughput-"),
-        "REDIS_URL": "",
-    }
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-w",
-            str(WORKERS),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "bench.bare_wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    import requests
-
-    for _attempt in range(150):
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/login", timeout=5).status_code == 200:
-                return server
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def requests_per_second(url: str, cookie: str, fragment: bool) -> float:
@@ -82,9 +40,7 @@ def run(url: str, label: str, write_result) -> None:
         print("throughput: skipped, wrk is not installed (apt-get install wrk)")
         return
     plan = mixed_load.prepare(url)
-    port = 19000 + secrets.randbelow(900)
-    server = serve(url, port)
-    base = f"http://127.0.0.1:{port}"
+    server, base = servers.gunicorn("bench.bare_wsgi:app", url, WORKERS)
     try:
         import requests
 
@@ -113,8 +69,7 @@ def run(url: str, label: str, write_result) -> None:
             for name, (path, fragment) in pages.items()
         }
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        servers.stop(server)
     bare = rates["bare route"]
     shares = {name: round(rate / bare, 3) for name, rate in rates.items() if name != "bare route"}
     worst = min(shares, key=shares.get)
