@@ -1,6 +1,5 @@
 """/healthz reports the database, Redis and the queue depth, talking to the real services."""
 import os
-import socket
 
 import pytest
 import redis
@@ -9,6 +8,7 @@ from rq import Queue
 from crmweb import create_app
 from crmweb.jobs import QUEUE_NAME
 from tests.conftest import app_config, require_service
+from tests.messages.processes import free_port
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -25,12 +25,6 @@ def redis_url():
     connection.flushdb()
     yield REDIS_URL
     connection.flushdb()
-
-
-def unused_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_health_without_redis_configured(client):
@@ -51,14 +45,14 @@ def test_health_with_redis_reports_the_queue_depth(database_url, redis_url):
 
 
 def test_dead_redis_makes_health_fail(database_url):
-    app = create_app(app_config(database_url, REDIS_URL=f"redis://127.0.0.1:{unused_port()}/0"))
+    app = create_app(app_config(database_url, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"))
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["redis"] == "down" and response.json["database"] == "ok"
 
 
 def test_dead_database_makes_health_fail(tmp_path):
-    app = create_app(app_config(f"postgresql+psycopg://nobody@127.0.0.1:{unused_port()}/none"))
+    app = create_app(app_config(f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none"))
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "down"
