@@ -25,6 +25,9 @@ CANDIDATES = 100
 # Terms found in nearly every article barely rank anything and cost the most to sum.
 MIN_IDF = 0.05
 POSTINGS_PER_TERM = 400
+# The term every indexed article has: its count is how many articles the index holds (the idf's
+# N), read with the query's terms rather than counted on every search.
+ALL_ARTICLES = ""
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -99,9 +102,13 @@ def index_article(article: Article, gathered_counts: Counter | None = None) -> N
     old_terms = db.session.scalars(sa.select(Posting.term).where(Posting.article_id == article.id)).all()
     count(list(old_terms), -1)
     db.session.execute(sa.delete(Posting.__table__).where(Posting.article_id == article.id))
-    db.session.execute(sa.delete(FieldLengths.__table__).where(FieldLengths.article_id == article.id))
+    was_indexed = db.session.execute(
+        sa.delete(FieldLengths.__table__).where(FieldLengths.article_id == article.id)).rowcount > 0
     db.session.execute(sa.delete(IndexedText.__table__).where(IndexedText.article_id == article.id))
-    if article.status != "published":
+    published = article.status == "published"
+    if published != was_indexed:
+        count([ALL_ARTICLES], +1 if published else -1)
+    if not published:
         return
     fields = field_texts(article)
     counts = {field: text.terms(text.normalise(value)) for field, value in fields.items()}
@@ -155,10 +162,10 @@ def candidates(query: str) -> list[Candidate]:
     weighted = text.query_terms(normalised, alternatives)
     if not weighted:
         return []
-    documents = db.session.scalar(sa.select(sa.func.count()).select_from(FieldLengths)) or 0
     frequencies = dict(db.session.execute(
-        sa.select(TermStats.term, TermStats.articles).where(TermStats.term.in_(list(weighted)),
+        sa.select(TermStats.term, TermStats.articles).where(TermStats.term.in_([*weighted, ALL_ARTICLES]),
                                                            TermStats.articles > 0)).all())
+    documents = frequencies.pop(ALL_ARTICLES, 0)
     idf = {term: math.log(1 + (documents - frequencies.get(term, 0) + 0.5) / (frequencies.get(term, 0) + 0.5))
            for term in weighted}
     meaningful = {term for term in weighted if term[2:] not in ranking.FUNCTION_CHARS}

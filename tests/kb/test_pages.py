@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from crmweb.auth.models import AuditEvent
 from crmweb.extensions import db
-from crmweb.kb import services
+from crmweb.kb import search, services
 from crmweb.kb.models import Article, Revision, SearchLog
 from crmweb.timeutil import utcnow
 from tests.conftest import gen_user, log_in
@@ -200,7 +200,7 @@ def test_typing_a_query_logs_it_once_not_once_per_keystroke(app, client, kb):
 
 
 def test_term_statistics_follow_every_publish_edit_and_archive(app, client, kb):
-    from crmweb.kb.models import Posting, TermStats
+    from crmweb.kb.models import FieldLengths, Posting, TermStats
     signed_in(app, client, "manager")
     client.post(f"/kb/{kb['r1']}/edit", data={"title": "设备坏了如何报修?", "body": "拨打热线。",
                                               "category": "售后维修", "tags": "报修"})
@@ -210,6 +210,8 @@ def test_term_statistics_follow_every_publish_edit_and_archive(app, client, kb):
                                        .where(TermStats.articles > 0)).all())
         counted = dict(db.session.execute(sa.select(Posting.term, sa.func.count())
                                           .group_by(Posting.term)).all())
+        # and under the term every indexed article has, how many there are
+        counted[search.ALL_ARTICLES] = db.session.scalar(sa.select(sa.func.count()).select_from(FieldLengths))
     assert kept == counted
 
 

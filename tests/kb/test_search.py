@@ -108,7 +108,7 @@ def test_importing_again_updates_by_ref_instead_of_duplicating(app, shared_set):
 
 def test_an_import_keeps_the_term_statistics_of_every_article_it_writes_or_changes(
         app, shared_set, monkeypatch):
-    from crmweb.kb.models import Posting, TermStats
+    from crmweb.kb.models import FieldLengths, Posting, TermStats
     monkeypatch.setattr(services, "IMPORT_BATCH", 7)  # several batches, and a part-batch at the end
     articles, _ = shared_set
     changed = [json.dumps(dict(json.loads(line), body="整机保修三年，延保服务另购。"), ensure_ascii=False)
@@ -120,6 +120,8 @@ def test_an_import_keeps_the_term_statistics_of_every_article_it_writes_or_chang
                                        .where(TermStats.articles != 0)).all())
         counted = dict(db.session.execute(sa.select(Posting.term, sa.func.count())
                                           .group_by(Posting.term)).all())
+        # and under the term every indexed article has, how many there are
+        counted[search.ALL_ARTICLES] = db.session.scalar(sa.select(sa.func.count()).select_from(FieldLengths))
     assert kept == counted and kept["w:延保"] >= 5
 
 
