@@ -137,13 +137,13 @@ def _sort_key(sort: str):
 def search_clients(filters: SearchFilters, raw_page, page_size: int, now: datetime) -> SearchPage:
     """One page of the clients matching the filters: best matches first, else by pinyin."""
     prefix = rules.search_prefix(filters.query)
-    capped, ids = False, None
+    capped, ids, more = False, None, False
     if prefix:
         ids, capped = _ranked_matches(filters, prefix, now)
         total = len(ids)
     else:
         query = _filtered(sa.select(Client.id), filters, now)
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        total, more = pagination.counted(query, raw_page, page_size)
         if total <= SMALL_RESULT:
             # A narrow filter: fetch its few rows by their index and sort here. Left to itself the
             # database would walk the whole pinyin index looking for them.
@@ -159,7 +159,7 @@ def search_clients(filters: SearchFilters, raw_page, page_size: int, now: dateti
             else (Client.sort_key, Client.id)
         page_ids = db.session.scalars(query.order_by(*order).limit(page_size).offset(offset)).all()
     return SearchPage(items=_clients_in_order(page_ids), number=number, size=page_size, total=total,
-                      capped=capped, main_contacts=_main_contacts(page_ids))
+                      more=more, capped=capped, main_contacts=_main_contacts(page_ids))
 
 
 EXPORT_LIMIT = 100_000

@@ -188,3 +188,21 @@ def test_the_large_list_sorts_in_the_database_the_same_way(app, client, monkeypa
 
     monkeypatch.setattr(search, "SMALL_RESULT", 0)  # as on a large archive
     test_the_list_sorts_by_who_most_needs_contact(app, client)
+
+
+def test_a_long_list_is_counted_only_some_way_past_the_page_shown(app, client, monkeypatch):
+    from crmweb import pagination
+    from crmweb.clients import search
+
+    monkeypatch.setattr(pagination, "COUNT_AHEAD", 30)  # as 10,000 on a large archive
+    monkeypatch.setattr(search, "SMALL_RESULT", 0)
+    manager = gen_user(app, "manager")
+    for n in range(45):
+        make_client(app, manager, f"测试客户{n:02d}有限公司")
+    log_in(client, manager.username)
+    first = client.get("/clients").get_data(as_text=True)
+    assert "超过 30 条，第 1 页" in first and "下一页" in first
+    # Further on, the count reaches the end: exact again.
+    second = client.get("/clients?page=2").get_data(as_text=True)
+    assert "共 45 条，第 2 / 3 页" in second and "测试客户20有限公司" in second
+    assert "共 45 条，第 3 / 3 页" in client.get("/clients?page=9").get_data(as_text=True)
