@@ -95,9 +95,9 @@ def today_for(user: User, now: datetime, today: date) -> Today:
 
 
 def overdue_by_owner(now: datetime) -> dict[int | None, int]:
-    """Clients past their stay-in-touch date, counted per owner (None: nobody's). A manager's today
-    page asks twice (the overdue total, the team card): counted once per request, a scan of the
-    whole archive each time."""
+    """Clients past their stay-in-touch date, counted per owner (None: nobody's). The count scans
+    the whole archive and a manager's today page asks twice (the overdue total, the team card):
+    counted once per request."""
     cached = g.get("_crmweb_overdue_by_owner") if has_request_context() else None
     if cached is not None and cached[0] == now:
         return cached[1]
