@@ -1,6 +1,6 @@
 """Extension instances only: no app import here, so any module may import them without cycles."""
 from flask import g, has_request_context
-from flask_babel import Babel, Domain, get_translations
+from flask_babel import Babel, Domain
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -45,10 +45,9 @@ babel = RequestBabel()
 
 
 def request_translations():
-    """The request's translations in one look (RequestDomain keeps them on `g`), for the
-    templates' gettext: Flask-Babel's own walks four lookups to reach them, on every string."""
-    translations = g.get("_crmweb_translations") if has_request_context() else None
-    return translations if translations is not None else get_translations()
+    """The request's translations straight from RequestDomain (kept on `g`), for the templates'
+    gettext: Flask-Babel's own walks four lookups to reach the domain, on every string."""
+    return babel.domain_instance.get_translations()
 
 
 def install_template_gettext(jinja_env) -> None:
