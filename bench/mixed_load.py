@@ -235,6 +235,7 @@ def run(url: str, label: str, write_result) -> None:
     by_action = {action: [ms for name, ms, _ok in results if name == action] for action in ACTIONS}
     overall = p95(times)
     in_worker = _times_in_worker(access_log)
+    in_worker_p95 = p95(in_worker)
     duplicates = len(sink.ids) - len(set(sink.ids))
     waiting = sum(outbox.get(status, 0) for status in ("queued", "sending", "unknown"))
     write_result(f"mixed_load_{label}", {
@@ -243,16 +244,16 @@ def run(url: str, label: str, write_result) -> None:
         "requests": len(results), "requests_per_second": round(len(results) / SECONDS, 1), "errors": errors,
         "p50_ms": round(statistics.median(times), 1), "p95_ms": round(overall, 1),
         "p95_ms_by_action": {action: round(p95(ms), 1) for action, ms in by_action.items() if ms},
-        # The same requests timed inside gunicorn's workers: what the app spent, without the wait
-        # for a free worker and the load generator's own share of the two cores.
+        # Every request but the sign-ins, timed inside gunicorn's workers: what the app spent,
+        # without the wait for a free worker and the load generator's own share of the two cores.
         "in_worker_p50_ms": round(statistics.median(in_worker), 1),
-        "in_worker_p95_ms": round(p95(in_worker), 1),
+        "in_worker_p95_ms": round(in_worker_p95, 1),
         "messages": {"outbox_by_status": outbox, "received_by_smtp": len(sink.ids), "duplicates": duplicates},
         "bar": {"errors": 0, "p95_ms": P95_BAR_MS, "messages_waiting": 0, "duplicates": 0},
         "bar_met": errors == 0 and overall < P95_BAR_MS and not waiting and not duplicates,
         "summary": f"{PEOPLE} people, {len(results)} requests in {SECONDS} s, {errors} errors, "
                    f"p95 {overall:.0f} ms (p50 {statistics.median(times):.0f} ms), "
-                   f"p95 inside the app {p95(in_worker):.0f} ms; "
+                   f"p95 inside the app {in_worker_p95:.0f} ms; "
                    f"{len(set(sink.ids))} messages delivered, {waiting} waiting, {duplicates} twice"})
 
 
@@ -260,7 +261,7 @@ def _times_in_worker(access_log: Path) -> list[float]:
     """Milliseconds each request of the run spent in a gunicorn worker (sign-ins left out)."""
     times = []
     for line in access_log.read_text().splitlines():
-        _method, path, microseconds = line.split()
+        path, microseconds = line.split(" ", 1)[1].rsplit(" ", 1)
         if path != "/login":
             times.append(int(microseconds) / 1000)
     return times
