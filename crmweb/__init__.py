@@ -6,19 +6,19 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from flask import Flask, has_request_context, request, session, url_for
 from flask_babel import format_date, format_datetime
-from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from crmweb import database, navigation, security_headers
 from crmweb.areas import AREAS
 from crmweb.auth import login
-from crmweb.auth.permissions import ROLES, can
+from crmweb.auth.permissions import ROLES, can, signed_in_user, user_can
 from crmweb.clients.rules import display_phone, phone_is_normalised
 from crmweb.config import INSTANCE_PATH, PROJECT_ROOT, load_config
 from crmweb.database import MigrationCommands
 from crmweb.demo import seed_demo
 from crmweb.errors import register_errorhandlers as register
-from crmweb.extensions import babel, csrf, db, install_template_gettext
+from crmweb.extensions import babel, csrf, db, install_template_gettext, template_translations
 from crmweb.htmx import vary_on_htmx
 from crmweb.ids import IdConverter
 from crmweb.jobs.commands import cron_command, worker_command
@@ -61,8 +61,9 @@ def current_language() -> str:
     """The interface language of this request: the user's choice, else Simplified Chinese."""
     if not has_request_context():
         return "zh_CN"
-    if current_user.is_authenticated and current_user.locale:
-        return current_user.locale
+    user = signed_in_user()
+    if user.is_authenticated and user.locale:
+        return user.locale
     return session.get("lang", "zh_CN")
 
 
@@ -87,6 +88,8 @@ def register_errorhandlers(app):
 def register_template_helpers(app):
 
 
+    app.context_processor(_bound_helpers)
+    app.context_processor(template_translations)
     app.jinja_env.globals.update(can=can, roles=ROLES, navigation=navigation.visible_items,
                                  url_with_args=_url_with_args,
                                  current_language=current_language)
@@ -99,6 +102,16 @@ def register_template_helpers(app):
         value.astimezone(local_zone).strftime("%Y-%m-%d") if value else "")
     app.jinja_env.filters["datetime"] = functools.partial(_local_datetime, local_zone)
     app.jinja_env.filters["full_date"] = lambda value: format_date(value, "full")  # 2026年11月22日星期日
+
+
+def _bound_helpers() -> dict:
+    """`can` and `csrf_token` bound for one rendering to the user and the token this request
+    resolved: a page calls them dozens of times, and each call looked both up again through
+    Flask's proxies. (Macros imported without context keep the global ones.)"""
+    if not has_request_context():
+        return {}
+    return {"can": functools.partial(user_can, signed_in_user()),
+            "csrf_token": functools.cache(generate_csrf)}
 
 
 # The numeric patterns the pages use, the same in every language: by strftime, a tenth of

@@ -4,6 +4,7 @@ from flask_babel import Babel, Domain
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from jinja2 import pass_context
 from sqlalchemy import MetaData
 from werkzeug.utils import cached_property
 
@@ -51,11 +52,24 @@ def request_translations():
 
 
 def install_template_gettext(jinja_env) -> None:
-    """The templates' _() and friends through request_translations (after Babel's init_app)."""
+    """The templates' _() and friends through the translations a rendering was given
+    (`template_translations`), else through request_translations (after Babel's init_app)."""
+    def translations(context):
+        given = context.get("_translations")
+        return given if given is not None else request_translations()
+
     jinja_env.install_gettext_callables(
-        gettext=lambda string: request_translations().ugettext(string),
-        ngettext=lambda singular, plural, n: request_translations().ungettext(singular, plural, n),
-        pgettext=lambda context, string: request_translations().upgettext(context, string),
-        npgettext=lambda context, singular, plural, n: request_translations().unpgettext(
-            context, singular, plural, n),
+        gettext=pass_context(lambda context, string: translations(context).ugettext(string)),
+        ngettext=pass_context(lambda context, singular, plural, n:
+                              translations(context).ungettext(singular, plural, n)),
+        pgettext=pass_context(lambda context, msgctxt, string:
+                              translations(context).upgettext(msgctxt, string)),
+        npgettext=pass_context(lambda context, msgctxt, singular, plural, n:
+                               translations(context).unpgettext(msgctxt, singular, plural, n)),
         newstyle=True)
+
+
+def template_translations() -> dict:
+    """For a context processor: the request's translations handed to the rendering once, so that
+    each of its hundred strings reads them from the template's context instead of from `g`."""
+    return {"_translations": request_translations()} if has_request_context() else {}

@@ -138,10 +138,18 @@ def role_can(role: str | None, permission: str) -> bool:
     return _known(permission) in ROLE_PERMISSIONS.get(role or "", frozenset())
 
 
+def signed_in_user():
+    """The signed-in user (or Flask-Login's anonymous one) itself, for code that reads it many
+    times: each use of the `current_user` proxy looks the user up again."""
+    return current_user._get_current_object()
+
+
 def can(permission: str) -> bool:
     """For views and templates: may the signed-in user do this?"""
-    # Resolved once: each use of the proxy looks the user up again (pages ask dozens of times).
-    user = current_user._get_current_object()
+    return user_can(signed_in_user(), permission)
+
+
+def user_can(user, permission: str) -> bool:
     if permission == AUTHENTICATED:
         return user.is_authenticated
     return _known(permission) and user.is_authenticated and role_can(user.role, permission)

@@ -16,6 +16,7 @@ from crmweb.auth.permissions import (
     CLIENTS_VIEW,
     require,
     role_can,
+    signed_in_user,
 )
 from crmweb.clients import access, bp, duplicates, forms, labels, rules, services, timeline
 from crmweb.clients.models import Contact, Interaction, ServiceEvent
@@ -48,7 +49,7 @@ def _detail_context(client, **extra):
     folded forms (record a touch or an event, add a contact) come with it only when open; else
     the page fetches them as they are opened (most visits only read, and they were most of the
     page's work)."""
-    page = client_page(current_user, client, request_now())
+    page = client_page(signed_in_user(), client, request_now())
     context = dict(
         vars(page), sections=[s for s in SECTIONS.values() if s.applies_to(client)], labels=labels,
         interaction_form=None, event_form=None, contact_form=None, recording=None,
