@@ -14,6 +14,7 @@ from crmweb.auth.permissions import (
     CLIENTS_EDIT,
     CLIENTS_EXPORT,
     CLIENTS_READ_ANY,
+    CLIENTS_REASSIGN,
     CLIENTS_SET_TIER,
     CLIENTS_VIEW,
     SETTINGS_BUSINESS,
@@ -73,13 +74,16 @@ def _list_page(args, bulk_error: str | None = None):
                  if rules.sees_full_list_row(reads_secrets, current_user.id, client.owner_id)}
     # Bulk actions tick only the clients this person may change.
     editable = {client.id for client in page.items if access.can_edit(current_user, client)}
+    # The filter form is not part of the fragment: no labels and no owners needed for it, but
+    # for the bulk bar of who reassigns.
+    fragment = is_fragment_request()
     response = render("clients/index.html", "clients/_results.html", filters=filters, page=page,
-                      owners=services.assignable_owners(),
-                      # The filter form is not part of the fragment: no labels needed for it.
-                      all_labels=[] if is_fragment_request() else services.labels(),
+                      owners=services.assignable_owners()
+                      if not fragment or role_can(current_user.role, CLIENTS_REASSIGN) else [],
+                      all_labels=[] if fragment else services.labels(),
                       labels=labels, full_rows=full_rows, editable=editable, bulk_error=bulk_error,
                       status_code=422 if bulk_error else 200, **_row_texts())
-    if is_fragment_request():
+    if fragment:
         # Bookmarkable address without the empty filters the form sends (an empty owner stays for
         # those whose list opens on their own clients: for them it means "everyone's").
         keeps_owner = not role_can(current_user.role, CLIENTS_READ_ANY)

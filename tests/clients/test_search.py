@@ -206,3 +206,17 @@ def test_a_long_list_is_counted_only_some_way_past_the_page_shown(app, client, m
     second = client.get("/clients?page=2").get_data(as_text=True)
     assert "共 45 条，第 2 / 3 页" in second and "测试客户20有限公司" in second
     assert "共 45 条，第 3 / 3 页" in client.get("/clients?page=9").get_data(as_text=True)
+
+
+def test_a_search_pages_its_matches_and_past_the_last_shows_the_last(app, client):
+    manager = gen_user(app, "manager")
+    for n in range(45):
+        make_client(app, manager, f"翻页客户{n:02d}有限公司")
+    make_client(app, manager, "别的公司")
+    log_in(client, manager.username)
+    second = client.get("/clients?q=翻页&page=2").get_data(as_text=True)
+    assert "共 45 条，第 2 / 3 页" in second and "翻页客户20有限公司" in second
+    assert "翻页客户19有限公司" not in second and "别的公司" not in second
+    last = client.get("/clients?q=翻页&page=9").get_data(as_text=True)
+    assert "共 45 条，第 3 / 3 页" in last and "翻页客户44有限公司" in last
+    assert "共 0 条" in client.get("/clients?q=没有这家&page=3").get_data(as_text=True)
