@@ -118,7 +118,27 @@ def prepare(url: str):
             raise SystemExit(f"{url}: {have} clients from an older run; drop the bench database first")
         print(f"generating {CLIENTS:,} clients into {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]} …")
         generate(app)
+    with app.app_context():
+        add_birthdays()
     return app
+
+
+def add_birthdays() -> None:
+    """Three contacts in five with a birthday (a third of those lunar), spread over the year's
+    days, as address books have them; added once, also to a database generated without them."""
+    from crmweb.clients.models import Contact
+    from crmweb.extensions import db
+
+    if db.session.scalar(sa.select(Contact.id).where(Contact.birth_month.is_not(None)).limit(1)):
+        return
+    print("adding birthdays to the bench contacts …", flush=True)
+    db.session.execute(sa.update(Contact).where(Contact.id % 5 < 3).values(
+        birthday_calendar=sa.case((Contact.id % 5 == 0, "lunar"), else_="solar"),
+        birth_month=1 + Contact.id % 12, birth_day=1 + (Contact.id // 12) % 28))
+    db.session.commit()
+    statement = "VACUUM ANALYZE contacts" if db.engine.dialect.name == "postgresql" else "ANALYZE contacts"
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(statement)
 
 
 def sample_queries(app, rng: random.Random) -> list[tuple[str, str]]:

@@ -112,8 +112,17 @@ class ClientConfidential(db.Model):
     strategic_notes: Mapped[str | None] = mapped_column(Text)
 
 
+HAS_BIRTHDAY = "birth_month IS NOT NULL"
+
+
 class Contact(db.Model):
     __tablename__ = "contacts"
+    # Whose birthday falls on these days (the today page's week, the daily greetings): the days'
+    # entries alone, with their clients, instead of every contact read.
+    __table_args__ = (
+        sa.Index("ix_contacts_birthday", "birth_month", "birth_day", "birthday_calendar", "client_id",
+                 sqlite_where=sa.text(HAS_BIRTHDAY), postgresql_where=sa.text(HAS_BIRTHDAY)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id", ondelete="CASCADE"), index=True)
