@@ -1,3 +1,4 @@
-from crmweb import create_app
+from crmweb import create_app, warm_up
 
 app = create_app()
+warm_up(app)

@@ -32,8 +32,8 @@ def gunicorn(app: str, url: str, workers: int, access_log: Path | None = None,
     access_logging = (["--access-logfile", str(access_log), "--access-logformat", "%(m)s %(U)s %(D)s"]
                if access_log else [])
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", *access_logging, app],
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "--preload",
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", *access_logging, app],
         cwd=ROOT, start_new_session=True,
         env={**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32),
              "CRMWEB_INSTANCE_PATH": tempfile.mkdtemp(prefix="crmweb-bench-"), "REDIS_URL": "", **env})

@@ -72,8 +72,8 @@ def test_gunicorn_a_worker_and_cron_send_a_greeting_end_to_end(deploy_database, 
     port = processes.free_port()
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     running = [
-        processes.start([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-                        PROJECT, env),
+        processes.start([sys.executable, "-m", "gunicorn", "-w", "2", "--preload", "-b", f"127.0.0.1:{port}",
+                         "wsgi:app"], PROJECT, env),
         processes.start([*flask, "worker"], PROJECT, env),
         processes.start([*flask, "cron"], PROJECT, env),
     ]
