@@ -1,4 +1,5 @@
-from crmweb import create_app, warm_up
+from crmweb import create_app
+from crmweb.warm_up import warm_up
 
 app = create_app()
 warm_up(app)

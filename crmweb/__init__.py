@@ -1,6 +1,6 @@
 """crmweb: customer-relationship maintenance for the customer-service department."""
 import functools
-from datetime import UTC, datetime
+from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -9,11 +9,11 @@ from flask_babel import format_date, format_datetime
 from flask_wtf.csrf import generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from crmweb import database, navigation, security_headers, workdays
+from crmweb import database, navigation, security_headers
 from crmweb.areas import AREAS
 from crmweb.auth import login
 from crmweb.auth.permissions import ROLES, can, signed_in_user, user_can
-from crmweb.clients.rules import display_phone, phone_is_normalised, read_phone
+from crmweb.clients.rules import display_phone, phone_is_normalised
 from crmweb.config import INSTANCE_PATH, PROJECT_ROOT, load_config
 from crmweb.database import MigrationCommands
 from crmweb.demo import seed_demo
@@ -43,19 +43,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
-
-
-def warm_up(app) -> None:
-    """What a server process would otherwise do on its first requests, done before it serves: every
-    template compiled (a second and a half for all of them, paid by whoever opened each page first
-    after a restart), the package's holidays for this year and the next, the phone metadata. With
-    gunicorn's --preload once, in the process the workers fork from."""
-    for name in app.jinja_env.list_templates(extensions=("html",)):
-        app.jinja_env.get_template(name)
-    this_year = datetime.now(UTC).year
-    for year in (this_year, this_year + 1):
-        workdays.package_year(year)
-    read_phone("13800000000")
 
 
 def register_extensions(app):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from crmweb import warm_up
+from crmweb.warm_up import warm_up
 from tests.conftest import gen_user, log_in
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -11,12 +11,19 @@ _warm_up_started = threading.Event()
 
 @bp.before_app_request
 def warm_up_chinese_text():
-    """Each server process loads the dictionaries once, in the background, at its first request:
-    the first search typed is then as quick as the rest."""
+    """Each server process loads the dictionaries once, in the background, at its first request
+    (unless it loaded them before serving: `load_chinese_text`): the first search typed is then as
+    quick as the rest."""
     if not _warm_up_started.is_set():
         _warm_up_started.set()
 
         threading.Thread(target=text.warm_up, name="kb-warm-up", daemon=True).start()
+
+
+def load_chinese_text() -> None:
+    """The dictionaries loaded now, by a process that warms up before it serves (crmweb.warm_up)."""
+    _warm_up_started.set()
+    text.warm_up()
 
 
 from crmweb.area import Area  # noqa: E402
