@@ -33,12 +33,18 @@ def get_client(client_id: int) -> Client:
 
 
 def has_active_grant(user_id: int, client_id: int, now: datetime) -> bool:
-    return db.session.scalar(
-        sa.select(sa.func.count(ArchiveAccessRequest.id)).where(
-            ArchiveAccessRequest.client_id == client_id,
-            ArchiveAccessRequest.requester_id == user_id,
-            ArchiveAccessRequest.status == "approved",
-            ArchiveAccessRequest.expires_at > now)) > 0
+    """Asked once per request for a person and client (a page's parts each ask: who may see the
+    archive, its secrets, the dealings); a grant given or revoked shows from the next request."""
+    asked = g.setdefault("archive_grants", {}) if has_request_context() else {}
+    key = (user_id, client_id, now)
+    if key not in asked:
+        asked[key] = db.session.scalar(
+            sa.select(sa.func.count(ArchiveAccessRequest.id)).where(
+                ArchiveAccessRequest.client_id == client_id,
+                ArchiveAccessRequest.requester_id == user_id,
+                ArchiveAccessRequest.status == "approved",
+                ArchiveAccessRequest.expires_at > now)) > 0
+    return asked[key]
 
 
 def grant_until(user_id: int, client_id: int, now: datetime) -> datetime | None:
@@ -56,10 +62,14 @@ def access_pending(user_id: int, client_id: int) -> bool:
         ArchiveAccessRequest.status == "pending").limit(1)) is not None
 
 
+def reads_without_grant(actor: User, client: Client) -> bool:
+    """Directors, managers and the owner: the confidential part is theirs to read, no grant needed."""
+    return rules.may_read_confidential(role_can(actor.role, ARCHIVE_READ_ANY), actor.id, client.owner_id,
+                                       False)
+
+
 def can_read_confidential(actor: User, client: Client, now: datetime) -> bool:
-    if rules.may_read_confidential(role_can(actor.role, ARCHIVE_READ_ANY), actor.id, client.owner_id, False):
-        return True
-    return has_active_grant(actor.id, client.id, now)
+    return reads_without_grant(actor, client) or has_active_grant(actor.id, client.id, now)
 
 
 def can_see_archive(actor: User, client: Client, now: datetime) -> bool:

@@ -43,7 +43,8 @@ def client_page(actor: User, client: Client, now: datetime) -> ClientPage:
         confidential=access.read_confidential(actor, client, now) if may_read else None,
         may_edit=access.can_edit(actor, client),
         access_pending=not may_read and access.access_pending(actor.id, client.id),
-        grant_until=access.grant_until(actor.id, client.id, now),
+        grant_until=None if access.reads_without_grant(actor, client)
+        else access.grant_until(actor.id, client.id, now),
         vip_status=rules.shown_vip_status(client.vip_status, access.sees_dealings(actor, client, now)),
         timeline=entries,
         correctable={(timeline_kind(item), item.id) for item in entries
