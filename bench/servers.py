@@ -30,7 +30,7 @@ def gunicorn(app: str, url: str, workers: int, access_log: Path | None = None,
     request's method, path and time in the worker (µs) go there, one line each."""
     port = free_port()
     access_logging = (["--access-logfile", str(access_log), "--access-logformat", "%(m)s %(U)s %(D)s"]
-               if access_log else [])
+                      if access_log else [])
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "--preload",
          "-b", f"127.0.0.1:{port}", "--log-level", "warning", *access_logging, app],

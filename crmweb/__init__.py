@@ -18,7 +18,7 @@ from crmweb.config import INSTANCE_PATH, PROJECT_ROOT, load_config
 from crmweb.database import MigrationCommands
 from crmweb.demo import seed_demo
 from crmweb.errors import register_errorhandlers as register
-from crmweb.extensions import babel, csrf, db, install_template_gettext, template_translations
+from crmweb.extensions import babel, csrf, db, install_template_gettext, request_translations
 from crmweb.htmx import vary_on_htmx
 from crmweb.ids import IdConverter
 from crmweb.jobs.commands import cron_command, worker_command
@@ -89,7 +89,6 @@ def register_template_helpers(app):
 
 
     app.context_processor(_bound_helpers)
-    app.context_processor(template_translations)
     app.jinja_env.globals.update(can=can, roles=ROLES, navigation=navigation.visible_items,
                                  url_with_args=_url_with_args,
                                  current_language=current_language)
@@ -105,13 +104,13 @@ def register_template_helpers(app):
 
 
 def _bound_helpers() -> dict:
-    """`can` and `csrf_token` bound for one rendering to the user and the token this request
-    resolved: a page calls them dozens of times, and each call looked both up again through
-    Flask's proxies. (Macros imported without context keep the global ones.)"""
+    """`can`, `csrf_token` and the translations bound for one rendering to the user, the token and
+    the catalogue this request resolved: a page calls them a hundred times, and each call looked
+    them up again through Flask's proxies. (Macros imported without context keep the global ones.)"""
     if not has_request_context():
         return {}
     return {"can": functools.partial(user_can, signed_in_user()),
-            "csrf_token": functools.cache(generate_csrf)}
+            "csrf_token": functools.cache(generate_csrf), "_translations": request_translations()}
 
 
 # The numeric patterns the pages use, the same in every language: by strftime, a tenth of

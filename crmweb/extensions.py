@@ -52,8 +52,9 @@ def request_translations():
 
 
 def install_template_gettext(jinja_env) -> None:
-    """The templates' _() and friends through the translations a rendering was given
-    (`template_translations`), else through request_translations (after Babel's init_app)."""
+    """The templates' _() and friends through the translations a rendering was given (as
+    `_translations`, by crmweb's context processor), else through request_translations (after
+    Babel's init_app)."""
     def translations(context):
         given = context.get("_translations")
         return given if given is not None else request_translations()
@@ -68,8 +69,3 @@ def install_template_gettext(jinja_env) -> None:
                                translations(context).unpgettext(msgctxt, singular, plural, n)),
         newstyle=True)
 
-
-def template_translations() -> dict:
-    """For a context processor: the request's translations handed to the rendering once, so that
-    each of its hundred strings reads them from the template's context instead of from `g`."""
-    return {"_translations": request_translations()} if has_request_context() else {}
