@@ -6,6 +6,8 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from crmweb.config import PROJECT_ROOT
+from tests.clients.helpers import make_client
+from tests.conftest import gen_user, log_in
 
 
 def test_every_user_facing_string_is_translated_to_english(tmp_path):
@@ -26,3 +28,15 @@ def test_english_pages_use_the_translation(app, client):
     client.post("/language", data={"lang": "en", "next": "/login"})
     page = client.get("/login").get_data(as_text=True)
     assert "Username" in page and "用户名" not in page
+
+
+def test_a_signed_in_page_is_english_throughout_in_its_includes_and_macros(app, client):
+    # Strings of the page itself, of an included template and of a macro imported without the
+    # page's context (which reads the translations another way).
+    owner = gen_user(app, "specialist")
+    client_id = make_client(app, owner)
+    client.post("/language", data={"lang": "en", "next": "/login"})
+    log_in(client, owner.username)
+    page = client.get(f"/clients/{client_id}").get_data(as_text=True)
+    assert "Timeline" in page and "Record an interaction" in page and "Open the form" in page
+    assert "交流时间线" not in page and "打开表单" not in page
