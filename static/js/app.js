@@ -92,6 +92,24 @@
     if (document.execCommand("copy")) done();
     selection.removeAllRanges();
   });
+  // On a phone's width a list's rows become cards without the header row: each cell is labelled
+  // with its column's heading (the first named column is the card's title and needs none).
+  function labelListCells(root) {
+    root.querySelectorAll("table.list").forEach(function (table) {
+      var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        var hidden = th.querySelector(".visually-hidden");
+        return hidden && th.textContent.trim() === hidden.textContent.trim() ? "" : th.textContent.trim();
+      });
+      var title = headings.findIndex(function (heading) { return heading; });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, index) {
+          if (index !== title && headings[index] && cell.colSpan === 1) cell.dataset.label = headings[index];
+        });
+      });
+    });
+  }
+  document.addEventListener("htmx:load", function (event) { labelListCells(event.detail.elt); });
+  document.addEventListener("DOMContentLoaded", function () { labelListCells(document); });
   document.addEventListener("htmx:confirm", function (event) {
     var field = document.activeElement;
     if (field && field.dataset && field.dataset.composing && event.detail.elt.contains(field)) {

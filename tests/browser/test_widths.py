@@ -82,6 +82,32 @@ def test_on_a_phone_the_menu_folds_and_the_client_page_is_made_for_a_thumb(app, 
     page.context.close()
 
 
+def _card_labels(page, row: str) -> list[str]:
+    """What a phone shows before each cell of a list row (its ::before content)."""
+    return page.eval_on_selector_all(
+        f"{row} td", "cells => cells.map(c => getComputedStyle(c, '::before').content)")
+
+
+def test_on_a_phone_list_cards_name_each_value(app, live_server, browser, archive):
+    manager, client_id, _ = archive
+    page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+    sign_in(page, live_server, manager.username)
+    page.goto(f"{live_server}/clients")
+    labels = _card_labels(page, f"#client-{client_id}")
+    # The checkbox and the name (the card's title) go unlabelled; owner, stage, contact, date named.
+    assert labels[:2] == ["none", "none"]
+    assert '"负责人："' in labels and '"最近联系："' in labels
+    # Rows that arrive by htmx (search as one types) are labelled too.
+    page.fill("#q", LONG_NAME[:4])
+    page.wait_for_url("**/clients?q=*")
+    page.locator(f"#client-{client_id} td[data-label]").first.wait_for()
+    assert '"负责人："' in _card_labels(page, f"#client-{client_id}")
+    # On a desktop the table has its header row, and the cells no labels of their own.
+    page.set_viewport_size(DESKTOP)
+    assert set(_card_labels(page, f"#client-{client_id}")) == {"none"}
+    page.context.close()
+
+
 def test_admin_pages_fit_a_phone(app, live_server, browser):
     admin = gen_user(app, "admin")
     for role in ("sales", "manager", "specialist"):
