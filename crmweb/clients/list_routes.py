@@ -24,6 +24,7 @@ from crmweb.auth.permissions import (
 from crmweb.clients import access, bp, duplicates, exporting, forms, labels, rules, search, services
 from crmweb.clients.picker import client_choices
 from crmweb.clients.settings import rhythm_key
+from crmweb.clients.today import BIRTHDAY_DAYS, upcoming_birthdays
 from crmweb.errors import Invalid
 from crmweb.htmx import is_fragment_request, render
 from crmweb.ids import whole_number
@@ -90,6 +91,16 @@ def _list_page(args, bulk_error: str | None = None):
         response.headers["HX-Push-Url"] = url_for(
             "clients.index", **{k: v for k, v in args.items() if v or (k == "owner" and keeps_owner)})
     return response
+
+
+@bp.route("/clients/birthdays")
+@require(CLIENTS_VIEW)
+def birthdays():
+    """Every birthday of the coming week among the contacts of my clients (the today card shows
+    the soonest few)."""
+    local_today = request_now().astimezone(local_zone()).date()
+    return render("clients/birthdays.html", birthdays=upcoming_birthdays(current_user, local_today),
+                  today=local_today, days=BIRTHDAY_DAYS)
 
 
 def _row_texts() -> dict:

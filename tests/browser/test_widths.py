@@ -40,7 +40,8 @@ def test_main_pages_fit_the_screen(app, live_server, browser, archive, viewport)
     page = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
     sign_in(page, live_server, manager.username)
     paths = ["/", "/clients", f"/clients?q={LONG_NAME[:4]}", f"/clients/{client_id}", "/clients/new",
-             "/clients/import", "/clients/access-requests", "/clients/settings", "/kb", "/kb?q=报修",
+             "/clients/import", "/clients/access-requests", "/clients/settings", "/clients/birthdays",
+             "/kb", "/kb?q=报修",
              f"/kb/{article_id}", "/kb/browse", "/account/password", "/bookings", "/bookings/new",
              "/bookings/rooms", "/bookings/rooms?view=week", "/reception", "/bookings/settings",
              "/messages", "/messages/send", "/messages/templates/new", "/messages/greetings", "/gifts",

@@ -72,6 +72,27 @@ def test_birthdays_of_my_contacts_this_week_solar_and_lunar(app, client, login_a
     assert "郑爽" not in card and "王建国" not in card
 
 
+def test_a_busy_week_of_birthdays_shows_the_soonest_and_links_to_all(app, client, login_as):
+    me = login_as("specialist")
+    today = local_today(app)
+    contacts = [{"name": f"联系人{n:02d}", "birthday_calendar": "solar",
+                 "birth_month": (today + timedelta(days=n % 7)).month,
+                 "birth_day": (today + timedelta(days=n % 7)).day} for n in range(12)]
+    make_client(app, me, name="南通江海船舶有限公司", contacts=contacts)
+    make_client(app, gen_user(app, "specialist"), name="泰州凤城药业有限公司", contacts=[
+        {"name": "王建国", "birthday_calendar": "solar", "birth_month": today.month, "birth_day": today.day}])
+    page = client.get("/").get_data(as_text=True)
+    card = page[page.index('id="today-birthdays"'):]
+    card = card[:card.index("</section>")]
+    assert card.count('id="birthday-') == 8
+    # The soonest first: today's two (00 and 07) before tomorrow's.
+    assert card.index("联系人00") < card.index("联系人07") < card.index("联系人01")
+    assert "查看全部 12 位" in card and 'href="/clients/birthdays"' in card
+    whole = client.get("/clients/birthdays").get_data(as_text=True)
+    assert whole.count('id="birthday-') == 12 and "共 12 位" in whole
+    assert "王建国" not in whole and "今天" in whole and "南通江海船舶有限公司" in whole
+
+
 def test_approvals_wait_for_managers_only(app, client, login_as):
     specialist = gen_user(app, "specialist")
     client_id = make_client(app, specialist)
