@@ -66,16 +66,10 @@ def article(article_id):
         services.count_view(item)
         # The page shows the count with this read in it (the UPDATE above is not in the session).
         set_committed_value(item, "views", (item.views or 0) + 1)
-    return render("kb/article.html", "kb/_votes.html", article=item, related=_related(item),
+    return render("kb/article.html", "kb/_votes.html", article=item, related=search.related(item),
                   may_edit=services.may_edit(current_user, item),
                   may_publish=services.may_publish(current_user),
                   my_vote=services.my_vote(item, current_user))
-
-
-def _related(item: Article, limit: int = 5):
-    """Other published articles that share its tags, category first."""
-    hits = search.search(" ".join(item.tag_list) or item.title, limit=limit + 1)
-    return [hit.article for hit in hits if hit.article.id != item.id][:limit]
 
 
 @bp.route("/kb/<int:article_id>/vote", methods=["POST"])

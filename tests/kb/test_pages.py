@@ -250,3 +250,25 @@ def test_browsing_pages_through_the_titles_of_a_category(app, client, kb):
     text = second.get_data(as_text=True)
     assert text.startswith('<section class="card" id="kb-browse-list">') and "<html" not in text
     assert len(result_ids(text)) == 10 and "保养问题 059" in text and "设备出现故障" not in text
+
+
+def test_an_article_page_suggests_published_articles_that_share_its_tags(app, client, kb):
+    more = [json.dumps(article, ensure_ascii=False) for article in [
+        {"ref": "r4", "title": "报修后多久有人上门?", "category": "售后维修", "tags": ["报修", "上门"],
+         "body": "一般24小时内上门，偏远地区48小时。"},
+        {"ref": "r5", "title": "维修配件如何收费?", "category": "售后维修", "tags": ["维修", "收费"],
+         "body": "保修期内免费，保修期外按价目表收费。"},
+        {"ref": "r6", "title": "报修电话是多少?", "category": "售后维修", "tags": ["报修"],
+         "body": "400 热线，工作日 8:00–20:00。"}]]
+    with app.app_context():
+        services.import_articles(more, utcnow())
+        ids = {a.ref: a.id for a in db.session.scalars(sa.select(Article))}
+        withdrawn = db.session.get(Article, ids["r6"])
+        withdrawn.status = "draft"
+        search.index_article(withdrawn)
+        db.session.commit()
+    signed_in(app, client, "service")
+    page = client.get(f"/kb/{ids['r1']}").get_data(as_text=True)
+    suggested = [int(pk) for pk in re.findall(r'id="related-(\d+)"', page)]
+    assert set(suggested) == {ids["r4"], ids["r5"]}  # its tags 报修 and 维修; not itself, not the draft
+    assert "报修后多久有人上门?" in page
