@@ -176,3 +176,15 @@ def test_files_on_a_timeline_entry_checked_by_their_content(app, client, login_a
         document_id = db.session.scalar(sa.select(Document.id))
     assert reception.get(f"/documents/{document_id}").status_code in (403, 404)
     assert upload(reception, f"interaction/{touch_id}", "x.pdf", io.BytesIO(PDF).read()).status_code == 403
+
+
+def test_the_demo_data_has_contracts_with_a_reminder_to_show(app, runner, client):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        contracts = db.session.scalars(sa.select(Contract).order_by(Contract.number)).all()
+        owner = contracts[0].client.owner
+        assert len(contracts) == 3 and all(contract.client.owner_id for contract in contracts)
+        today = utcnow().astimezone(local_zone()).date()
+        due = services.due_for([owner.id], today)
+    # The maintenance contract ends within its renewal notice: its owner is reminded today.
+    assert any(item.contract.id == contracts[0].id for item in due)
