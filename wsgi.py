@@ -1,5 +1,4 @@
 from crmweb import create_app
-from crmweb.warm_up import warm_up
 
+# gunicorn warms it up before serving (gunicorn.conf.py); the `flask` commands need no warm-up.
 app = create_app()
-warm_up(app)

@@ -1,4 +1,4 @@
-"""A server process warmed up before it serves (wsgi.py)."""
+"""A server process warmed up before it serves (gunicorn.conf.py)."""
 from datetime import UTC, datetime
 
 from crmweb import jobs, kb, workdays

@@ -1,13 +1,19 @@
-"""A server process warms up before it serves (wsgi.py, crmweb.warm_up): its first pages compile
-nothing."""
+"""A server process warms up before it serves (gunicorn.conf.py, crmweb.warm_up): its first pages
+compile nothing. The `flask` commands, which import wsgi.py too, do not wait for it."""
+import os
+import runpy
+import subprocess
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from crmweb.warm_up import warm_up
 from tests.conftest import gen_user, log_in
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
 
 
 def test_after_the_warm_up_every_template_is_compiled_and_a_page_compiles_nothing(app, client, monkeypatch):
@@ -22,3 +28,24 @@ def test_after_the_warm_up_every_template_is_compiled_and_a_page_compiles_nothin
     log_in(client, gen_user(app, "manager").username)
     assert client.get("/").status_code == 200
     assert client.get("/clients").status_code == 200
+
+
+def compiled_templates(app) -> int:
+    return len(app.jinja_env.cache)
+
+
+@pytest.mark.parametrize("preloaded", [True, False], ids=["--preload", "each worker"])
+def test_gunicorn_warms_the_app_up_before_it_serves(app, preloaded):
+    hooks = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    cfg = SimpleNamespace(preload_app=preloaded)
+    hooks["on_starting"](SimpleNamespace(cfg=cfg, app=SimpleNamespace(wsgi=lambda: app)))
+    assert (compiled_templates(app) > 100) is preloaded  # in the master only when it loads the app
+    hooks["post_worker_init"](SimpleNamespace(cfg=cfg, wsgi=app))
+    assert compiled_templates(app) > 100
+
+
+def test_a_flask_command_loads_the_app_without_warming_it_up(tmp_path):
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import wsgi; print(len(wsgi.app.jinja_env.cache))"], cwd=ROOT,
+        env={**os.environ, "CRMWEB_INSTANCE_PATH": str(tmp_path)}, capture_output=True, text=True, check=True)
+    assert loaded.stdout.split()[-1] == "0"
