@@ -26,7 +26,7 @@ def _keys_for(batch):
 
     rows = []
     for client_id, name, contacts in batch:
-        rows.append((client_id, rules.sort_key(name, "company"), [
+        rows.append((client_id, (rules.sort_key(name, "company"), rules.company_key(name)), [
             {"client_id": client_id, "key": key, "weight": weight}
             for key, weight in rules.search_keys(name, "company", [
                 rules.ContactKeys(c_name, c_mobile, None, c_email)
@@ -81,9 +81,9 @@ def generate(app) -> None:
                 batch.append((client_id, name, people))
             chunks = [batch[i:i + 500] for i in range(0, len(batch), 500)]
             keyed = [row for part in pool.map(_keys_for, chunks) for row in part]
-            sort_keys = {client_id: sort_key for client_id, sort_key, _keys in keyed}
+            name_keys = {client_id: keys for client_id, keys, _search_keys in keyed}
             for row in clients:
-                row["sort_key"] = sort_keys[row["id"]]
+                row["sort_key"], row["name_key"] = name_keys[row["id"]]
             db.session.execute(sa.insert(clients_table), clients)
             db.session.execute(sa.insert(contacts_table), contacts)
             db.session.execute(sa.insert(interactions_table), interactions)
@@ -120,7 +120,29 @@ def prepare(url: str):
         generate(app)
     with app.app_context():
         add_birthdays()
+        add_name_keys()
     return app
+
+
+def add_name_keys() -> None:
+    """Each client's key for finding duplicates (查重), as the app writes it: a database generated
+    without them had none, and its planner took the index on them for useless (a full scan of the
+    clients on every manager's client page, looking for archives to merge)."""
+    from crmweb.clients import rules
+    from crmweb.clients.models import Client
+    from crmweb.extensions import db
+
+    if db.session.scalar(sa.select(Client.id).where(Client.name_key.is_not(None)).limit(1)):
+        return
+    print("adding the duplicate-finding keys to the bench clients …", flush=True)
+    clients = db.session.execute(sa.select(Client.id, Client.name)).all()
+    db.session.execute(sa.update(Client.__table__).where(Client.__table__.c.id == sa.bindparam("client_id"))
+                       .values(name_key=sa.bindparam("key")),
+                       [{"client_id": row.id, "key": rules.company_key(row.name)} for row in clients])
+    db.session.commit()
+    statement = "VACUUM ANALYZE clients" if db.engine.dialect.name == "postgresql" else "ANALYZE clients"
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(statement)
 
 
 def add_birthdays() -> None:
