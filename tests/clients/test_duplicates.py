@@ -5,7 +5,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from crmweb.auth.models import AuditEvent
-from crmweb.clients import rules, timeline
+from crmweb.clients import duplicates, rules, timeline
 from crmweb.clients.models import Client, ClientConfidential, Contact, Interaction
 from crmweb.extensions import db
 from crmweb.timeutil import utcnow
@@ -108,3 +108,29 @@ def test_only_managers_merge(app, client):
     log_in(client, gen_user(app, "supervisor").username)
     assert client.post(f"/clients/{keep}/merge", data={"other_id": gone}).status_code == 403
     assert 'id="merge-' not in client.get(f"/clients/{keep}").get_data(as_text=True)
+
+
+def test_a_manager_sees_archives_sharing_a_mobile_or_an_email_in_two_statements(app, client):
+    sales = gen_user(app, "sales")
+    keep = make_client(app, sales, "徐州华通机械有限公司", contacts=[
+        {"name": "曾小明", "mobile": "13812345678"}, {"name": "钱芳", "email": "qian.fang@huatong.cn"},
+        {"name": "孙丽"}, {"name": "李强", "mobile": "13912345678"}])
+    shares_mobile = [{"name": "曾小明", "mobile": "13812345678"}]
+    shares_email = [{"name": "钱芳", "email": "qian.fang@huatong.cn"}]
+    by_mobile = make_client(app, sales, "铜山机械设备厂", contacts=shares_mobile, duplicate=True)
+    by_email = make_client(app, sales, "华通机械销售部", contacts=shares_email, duplicate=True)
+    unrelated = make_client(app, sales, "南通江海船舶有限公司",
+                            contacts=[{"name": "周敏", "mobile": "13700001111"}])
+    log_in(client, gen_user(app, "manager").username)
+    with app.app_context():
+        archive = db.session.get(Client, keep)
+        assert len(archive.contacts) == 4  # loaded with the page, before
+        statements = []
+        listen = lambda *args: statements.append(args[2])  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listen)
+        found = duplicates.merge_candidates(archive)
+        sa.event.remove(db.engine, "before_cursor_execute", listen)
+        assert {(d.client.id, d.why) for d in found} == {(by_mobile, "mobile"), (by_email, "email")}
+        assert len(statements) == 2  # by name, by the contacts' numbers and emails
+    page = client.get(f"/clients/{keep}").get_data(as_text=True)
+    assert f'id="merge-{by_mobile}"' in page and f'id="merge-{unrelated}"' not in page
