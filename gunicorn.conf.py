@@ -1,6 +1,6 @@
 """gunicorn's settings for crmweb, read from the directory gunicorn runs in: a server process warms
 up before it serves (crmweb.warm_up). In wsgi.py it made every `flask` command (an import, the
-worker, cron) wait for it too: two seconds and more of a 2,000-contact import's 1.5."""
+worker, cron) wait for it too: two seconds more for an import whose bar is 1.5 s in all."""
 from crmweb.warm_up import warm_up
 
 
