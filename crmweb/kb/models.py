@@ -146,6 +146,9 @@ class SearchLog(db.Model):
     """Each search typed, how many it found and what was opened: authors learn what to write."""
 
     __tablename__ = "kb_search_log"
+    # A person's latest search, read on every search they type (log_search): by key, whoever else
+    # searched since.
+    __table_args__ = (sa.Index("ix_kb_search_log_user_id", "user_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
