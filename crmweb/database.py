@@ -21,6 +21,7 @@ from crmweb.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_SECONDS = 30
+SQLITE_ANALYSIS_ROWS = 1000  # rows of each index ANALYZE samples: enough for the planner's estimates
 
 
 def init_app(app):
@@ -99,15 +100,25 @@ def allowed_values(column: str, values) -> tuple[sa.CheckConstraint]:
     return (sa.CheckConstraint(sa.column(column).in_([str(v) for v in values]), name=column),)
 
 
-def refresh_statistics(tables: list[str]) -> None:
-    """After a bulk load: the planner's row counts brought up to date, so that the next queries are
-    not planned for the old sizes until autovacuum comes by (PostgreSQL); SQLite's own advice."""
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            for table in tables:
-                connection.exec_driver_sql(f"ANALYZE {table}")
-        else:
-            connection.exec_driver_sql("PRAGMA optimize")
+def refresh_statistics(tables: list[str] | None = None) -> None:
+    """The planner's statistics brought up to date, for the tables named or for all of them.
+
+    After a bulk load, so that the next queries are not planned for the old sizes (PostgreSQL's
+    until autovacuum comes by), and nightly for the tables that grew a row at a time: SQLite keeps
+    what the last ANALYZE saw for ever, and a table it saw nearly empty (the search terms, the
+    sessions) is then scanned instead of looked up by key. SQLite samples each index
+    (`analysis_limit`), a fraction of a second at any size; its `PRAGMA optimize` analyses only
+    what the same connection has queried before SQLite 3.46, so it would do nothing here.
+    """
+    with db.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_ROWS}")
+        for table in tables or sa.inspect(connection).get_table_names():
+            connection.exec_driver_sql(f"ANALYZE {connection.dialect.identifier_preparer.quote(table)}")
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA analysis_limit = 0")
 
 
 # --- migrations -------------------------------------------------------------------------------

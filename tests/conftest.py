@@ -146,3 +146,18 @@ def login_as(app, client):
 
 def csrf_token_in(html: str) -> str:
     return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+
+
+def planned_rows(table: str) -> int | None:
+    """How many rows the planner believes `table` has, from its last statistics (None: never
+    analysed). Inside an app context; read outside any transaction, so beside a session's writing one."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if connection.dialect.name == "postgresql":
+            rows = connection.scalar(sa.text("SELECT reltuples FROM pg_class WHERE relname = :t"),
+                                     {"t": table})
+            return None if rows is None or rows < 0 else int(rows)
+        if not connection.scalar(sa.text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")):
+            return None
+        stat = connection.scalar(sa.text("SELECT stat FROM sqlite_stat1 WHERE tbl = :t LIMIT 1"),
+                                 {"t": table})
+        return None if stat is None else int(stat.split()[0])

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from crmweb.auth.models import AuditEvent
 from crmweb.extensions import db
-from tests.conftest import gen_user
+from tests.conftest import gen_user, planned_rows
 
 REQUESTS_PER_WORKER = 40
 
@@ -104,3 +104,29 @@ def test_an_autocommit_connection_keeps_what_it_did_on_either_database(app):
         finally:
             with db.engine.begin() as connection:
                 connection.exec_driver_sql("DROP TABLE IF EXISTS kept_by_autocommit")
+
+
+def test_the_nightly_job_brings_every_tables_statistics_up_to_date(app):
+    """SQLite keeps what the last ANALYZE saw for ever: a table analysed nearly empty (here the
+    search terms' counts) is then read whole instead of looked up by key."""
+    from crmweb.backups import area
+    from crmweb.database import refresh_statistics
+    from crmweb.kb.models import TermStats
+
+    assert refresh_statistics in [function for function, _cron in area.periodic]
+    lookup = "SELECT articles FROM kb_term_stats WHERE term IN ('w:甲', 'w:乙')"
+    gen_user(app, "manager")
+    with app.app_context():
+        db.session.add(TermStats(term="w:甲", articles=1))
+        db.session.commit()
+        refresh_statistics(["kb_term_stats"])
+        analysed = planned_rows("kb_term_stats")
+        db.session.add_all(TermStats(term=f"w:词{n}", articles=1) for n in range(300))
+        db.session.commit()
+        assert planned_rows("kb_term_stats") == analysed < 5
+        refresh_statistics()
+        assert planned_rows("kb_term_stats") == analysed + 300
+        assert planned_rows("users") == 1  # every table, not only the one named before
+        if db.engine.dialect.name == "sqlite":
+            plan = " ".join(row[-1] for row in db.session.execute(sa.text("EXPLAIN QUERY PLAN " + lookup)))
+            assert plan.startswith("SEARCH"), plan

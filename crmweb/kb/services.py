@@ -13,12 +13,23 @@ from sqlalchemy.orm import load_only
 from crmweb.auth.actors import CommandLineActor
 from crmweb.auth.audit import record_audit
 from crmweb.auth.permissions import KB_PUBLISH, KB_WRITE, role_can
-from crmweb.database import chunks, side_write
+from crmweb.database import chunks, refresh_statistics, side_write
 from crmweb.errors import Invalid, NotAllowed, NotFound
 from crmweb.extensions import db
 from crmweb.kb import search, text
 from crmweb.kb.default_synonyms import default_groups
-from crmweb.kb.models import Article, ArticleStatus, Revision, SearchLog, SynonymGroup, Vote
+from crmweb.kb.models import (
+    Article,
+    ArticleStatus,
+    FieldLengths,
+    IndexedText,
+    Posting,
+    Revision,
+    SearchLog,
+    SynonymGroup,
+    TermStats,
+    Vote,
+)
 
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "blockquote",
                 "code", "pre", "a", "table", "thead", "tbody", "tr", "th", "td", "hr"}
@@ -215,6 +226,7 @@ def replace_synonyms(actor, lines: list[str], now: datetime) -> int:
 
 
 IMPORT_BATCH = 200  # articles per transaction: a second or two of work
+BULK_LOAD = 1_000  # articles from one import past which the planner's statistics are refreshed
 
 
 def import_articles(lines, now: datetime) -> tuple[int, int, int, list[str]]:
@@ -263,6 +275,9 @@ def import_articles(lines, now: datetime) -> tuple[int, int, int, list[str]]:
         if changed and (created + updated) % IMPORT_BATCH == 0:
             commit_batch()
     commit_batch()
+    if created + updated >= BULK_LOAD:
+        refresh_statistics([model.__tablename__ for model in (Article, Posting, FieldLengths, IndexedText,
+                                                              TermStats)])
     return created, updated, skipped, problems
 
 

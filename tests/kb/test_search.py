@@ -10,7 +10,7 @@ from crmweb import create_app
 from crmweb.extensions import db
 from crmweb.kb import evaluation, ranking, search, services
 from crmweb.timeutil import utcnow
-from tests.conftest import app_config, require_service
+from tests.conftest import app_config, planned_rows, require_service
 
 # The shared labelled set beside the checkout when there is one, else the copy kept in the repo.
 SHARED_EVAL = Path(__file__).resolve().parents[3] / "shared" / "kb-eval"
@@ -140,6 +140,25 @@ def _compare_database(app) -> str:
     finally:
         engine.dispose()
     return COMPARE_URL
+
+
+def test_a_bulk_import_brings_the_planners_statistics_of_the_index_up_to_date(app, shared_set, monkeypatch):
+    """Analysed while the knowledge base was nearly empty, SQLite would read every term's
+    statistics row on every search instead of looking up the query's terms."""
+    from crmweb.database import refresh_statistics
+    from crmweb.kb.models import TermStats
+    monkeypatch.setattr(services, "BULK_LOAD", 20)
+    articles, _ = shared_set
+    with app.app_context():
+        refresh_statistics(["kb_term_stats"])  # the index empty but for its count of articles
+        assert planned_rows("kb_term_stats") in (None, 0, 1)
+        services.import_articles(articles[:10], utcnow())  # fewer than BULK_LOAD: left as they were
+        assert planned_rows("kb_term_stats") in (None, 0, 1)
+        services.import_articles(articles[10:], utcnow())
+        terms = db.session.scalar(sa.select(sa.func.count()).select_from(TermStats))
+        # SQLite samples the statistics of a large table: its size within a factor of two
+        assert terms > 100 and terms / 2 < planned_rows("kb_term_stats") < terms * 2
+        assert planned_rows("kb_postings") > terms
 
 
 def test_top_ten_lists_are_identical_on_sqlite_and_postgresql(app, shared_set, tmp_path):
