@@ -165,7 +165,7 @@ def search_clients(filters: SearchFilters, raw_page, page_size: int, now: dateti
     ids = None
     query = _filtered(sa.select(Client.id), filters, now)
     total, more = pagination.counted(query, raw_page, page_size)
-    if total <= SMALL_RESULT:
+    if total <= SMALL_RESULT and not more:
         # A narrow filter: fetch its few rows by their index and sort here. Left to itself the
         # database would walk the whole pinyin index looking for them.
         rows = db.session.execute(_filtered(sa.select(Client.id, Client.sort_key, Client.contact_due_at),

@@ -194,7 +194,7 @@ def test_a_long_list_is_counted_only_some_way_past_the_page_shown(app, client, m
     from crmweb import pagination
     from crmweb.clients import search
 
-    monkeypatch.setattr(pagination, "COUNT_AHEAD", 30)  # as 10,000 on a large archive
+    monkeypatch.setattr(pagination, "COUNT_AHEAD", 30)  # as 1,000 on a large archive
     monkeypatch.setattr(search, "SMALL_RESULT", 0)
     manager = gen_user(app, "manager")
     for n in range(45):
