@@ -191,7 +191,7 @@ def load_in(model, column, values, *options):
 def insert_with_ids(table: sa.Table, rows: list[dict]) -> list[int]:
     """Insert rows and return their new ids in the rows' order.
 
-    The ids are taken first, then the rows written with them in one executemany: RETURNING in
+    The ids are taken first, then the rows written with them in one go (insert_rows): RETURNING in
     the rows' order would cost a statement per row on SQLite and a slow sentinel on PostgreSQL.
     """
     if db.engine.dialect.name == "postgresql":
@@ -203,8 +203,36 @@ def insert_with_ids(table: sa.Table, rows: list[dict]) -> list[int]:
         # crmweb.database): nobody else can take the next ids meanwhile.
         first = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))) + 1
         ids = list(range(first, first + len(rows)))
-    db.session.execute(table.insert(), [{**row, "id": row_id} for row, row_id in zip(rows, ids, strict=True)])
+    insert_rows(table, [{**row, "id": row_id} for row, row_id in zip(rows, ids, strict=True)])
     return ids
+
+
+def insert_rows(table: sa.Table, rows: list[dict]) -> None:
+    """Many rows with the same columns into one table. On PostgreSQL by COPY: the driver's
+    executemany is a statement per row there, a tenth of a second of Python per 2,000 rows."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    # The columns left out get the plain defaults the table declares, as SQLAlchemy's INSERT
+    # would give them (COPY knows only the database's own defaults).
+    defaults = {column.name: column.default.arg for column in table.c
+                if column.name not in rows[0] and column.default is not None}
+    if any(not table.c[name].default.is_scalar for name in defaults):
+        connection.execute(table.insert(), rows)
+        return
+    names = [*rows[0], *defaults]
+    rows = [{**defaults, **row} for row in rows] if defaults else rows
+    # What SQLAlchemy would do to each value on its way to the driver (UTC datetimes made naive …)
+    processors = [table.c[name].type.bind_processor(connection.dialect) for name in names]
+    quote = connection.dialect.identifier_preparer.quote
+    statement = f"COPY {quote(table.name)} ({', '.join(quote(name) for name in names)}) FROM STDIN"
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([process(row[name]) if process else row[name]
+                            for name, process in zip(names, processors, strict=True)])
 
 
 def uniform_rows(table: sa.Table, rows: list[dict]) -> list[dict]:

@@ -130,3 +130,29 @@ def test_the_nightly_job_brings_every_tables_statistics_up_to_date(app):
         if db.engine.dialect.name == "sqlite":
             plan = " ".join(row[-1] for row in db.session.execute(sa.text("EXPLAIN QUERY PLAN " + lookup)))
             assert plan.startswith("SEARCH"), plan
+
+
+def test_many_rows_at_once_arrive_as_an_insert_would_write_them(app):
+    """insert_rows (COPY on PostgreSQL): the table's plain defaults filled in, aware UTC stored as
+    UTC, every value back as given."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from crmweb.clients.models import Client, Contact
+    from crmweb.database import insert_rows, insert_with_ids
+
+    beijing_noon = datetime(2026, 12, 7, 12, 0, tzinfo=timezone(timedelta(hours=8)))
+    with app.app_context():
+        [client_id] = insert_with_ids(Client.__table__, [{"name": "甲公司", "created_at": beijing_noon,
+                                                          "updated_at": beijing_noon}])
+        insert_rows(Contact.__table__, [
+            {"client_id": client_id, "name": "张三", "mobile": "+8613900000001", "created_at": beijing_noon},
+            {"client_id": client_id, "name": "李四\t（“引号”\\）", "mobile": None,
+             "created_at": beijing_noon}])
+        db.session.commit()
+        client = db.session.get(Client, client_id)
+        contacts = db.session.scalars(sa.select(Contact).order_by(Contact.id)).all()
+    assert (client.kind, client.stage, client.tier) == ("company", "prospect", "general")
+    assert client.created_at == datetime(2026, 12, 7, 4, 0, tzinfo=UTC)
+    assert [(c.name, c.mobile, c.greetings_opt_out, c.is_key_person) for c in contacts] == [
+        ("张三", "+8613900000001", False, False), ("李四\t（“引号”\\）", None, False, False)]
+    assert all(c.created_at == datetime(2026, 12, 7, 4, 0, tzinfo=UTC) for c in contacts)

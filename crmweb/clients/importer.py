@@ -14,7 +14,7 @@ from crmweb.clients.models import Client, ClientConfidential, ClientImport, Cont
 from crmweb.clients.names import normalise
 from crmweb.clients.search import insert_search_keys, reindex_many
 from crmweb.clients.settings import rhythm_days
-from crmweb.database import insert_with_ids, load_in, refresh_statistics, uniform_rows
+from crmweb.database import insert_rows, insert_with_ids, load_in, refresh_statistics, uniform_rows
 from crmweb.errors import Invalid, NotFound
 from crmweb.extensions import db
 
@@ -244,7 +244,7 @@ def _insert_new_clients(new_clients: list[_NewClient]) -> list[int]:
             archives.append({**client.confidential, "client_id": client_id})
     for model, rows in ((Contact, contacts), (ClientConfidential, archives)):
         if rows:
-            db.session.execute(sa.insert(model.__table__), uniform_rows(model.__table__, rows))
+            insert_rows(model.__table__, uniform_rows(model.__table__, rows))
 
     def keys():
         for client_id, client in zip(ids, new_clients, strict=True):
