@@ -146,7 +146,7 @@ def test_many_rows_at_once_arrive_as_an_insert_would_write_them(app):
                                                           "updated_at": beijing_noon}])
         insert_rows(Contact.__table__, [
             {"client_id": client_id, "name": "张三", "mobile": "+8613900000001", "created_at": beijing_noon},
-            {"client_id": client_id, "name": "李四\t（“引号”\\）", "mobile": None,
+            {"client_id": client_id, "name": "李四\t（“引号”\\）\n", "mobile": None,
              "created_at": beijing_noon}])
         db.session.commit()
         client = db.session.get(Client, client_id)
@@ -154,5 +154,5 @@ def test_many_rows_at_once_arrive_as_an_insert_would_write_them(app):
     assert (client.kind, client.stage, client.tier) == ("company", "prospect", "general")
     assert client.created_at == datetime(2026, 12, 7, 4, 0, tzinfo=UTC)
     assert [(c.name, c.mobile, c.greetings_opt_out, c.is_key_person) for c in contacts] == [
-        ("张三", "+8613900000001", False, False), ("李四\t（“引号”\\）", None, False, False)]
+        ("张三", "+8613900000001", False, False), ("李四\t（“引号”\\）\n", None, False, False)]
     assert all(c.created_at == datetime(2026, 12, 7, 4, 0, tzinfo=UTC) for c in contacts)
