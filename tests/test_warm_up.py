@@ -49,3 +49,14 @@ def test_a_flask_command_loads_the_app_without_warming_it_up(tmp_path):
         [sys.executable, "-c", "import wsgi; print(len(wsgi.app.jinja_env.cache))"], cwd=ROOT,
         env={**os.environ, "CRMWEB_INSTANCE_PATH": str(tmp_path)}, capture_output=True, text=True, check=True)
     assert loaded.stdout.split()[-1] == "0"
+
+
+def test_gunicorn_gives_a_request_room_for_a_whole_archive_export():
+    """Excel of 100,000 clients takes some 50 s on two cores; gunicorn's default ends it at 30."""
+    from gunicorn.config import Config
+
+    config = Config()
+    for name, value in runpy.run_path(str(ROOT / "gunicorn.conf.py")).items():
+        if name in config.settings:
+            config.set(name, value)
+    assert config.timeout >= 120
