@@ -3,8 +3,8 @@ up before it serves (crmweb.warm_up). In wsgi.py it made every `flask` command (
 worker, cron) wait for it too: two seconds more for an import whose bar is 1.5 s in all."""
 from crmweb.warm_up import warm_up
 
-# Room for the longest request, an export of the whole archive (100,000 clients as Excel: 50 s on
-# two cores); gunicorn's default of 30 s ended it half-way. nginx's proxy_read_timeout matches it.
+# Room for the longest request, an export of the whole archive (100,000 clients as Excel: 36 s on
+# two cores); gunicorn's default of 30 s ended it. nginx's proxy_read_timeout matches it.
 timeout = 120
 
 

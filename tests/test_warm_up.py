@@ -52,7 +52,7 @@ def test_a_flask_command_loads_the_app_without_warming_it_up(tmp_path):
 
 
 def test_gunicorn_gives_a_request_room_for_a_whole_archive_export():
-    """Excel of 100,000 clients takes some 50 s on two cores; gunicorn's default ends it at 30."""
+    """Excel of 100,000 clients takes some 36 s on two cores; gunicorn's default ends it at 30."""
     from gunicorn.config import Config
 
     config = Config()

@@ -32,7 +32,7 @@ def _columns():
         (_("阶段"), lambda c, a, k: stages[c.stage]),
         (_("等级"), lambda c, a, k: tiers[c.tier]),
         ("VIP", lambda c, a, k: vip[c.vip_status]),
-        (_("负责人"), lambda c, a, k: c.owner.display_name if c.owner else ""),
+        (_("负责人"), lambda c, a, k: c.owner_name or ""),
         (_("地址"), lambda c, a, k: c.address),
         (_("主营业务"), lambda c, a, k: c.main_business),
         (_("联系人"), lambda c, a, k: k.name if k else ""),
@@ -66,13 +66,13 @@ def _birthday(contact, lunar_word: str) -> str:
     return (lunar_word if lunar else "") + year + day
 
 
-def _rows(clients, archives):
+def _rows(export):
     """A row per contact, the client's columns repeated; a client without contacts, one row."""
     columns = _columns()
     yield [title for title, _value in columns]
-    for client in clients:
-        archive = archives.get(client.id)
-        for contact in client.contacts or [None]:
+    for client in export.clients:
+        archive = export.archives.get(client.id)
+        for contact in export.contacts.get(client.id) or [None]:
             yield [neutralise(value(client, archive, contact)) for _title, value in columns]
 
 
@@ -88,16 +88,16 @@ def file_name(export_format: str, today) -> tuple[str, str]:
     return f"{stem}-{today:%Y-%m-%d}.{export_format}", f"{ascii_stem}-{today:%Y-%m-%d}.{export_format}"
 
 
-def to_csv(clients, archives) -> bytes:
+def to_csv(export) -> bytes:
     """UTF-8 with a BOM: Excel in China opens it with the right characters."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for row in _rows(clients, archives):
+    for row in _rows(export):
         writer.writerow(["" if v is None else v for v in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(clients, archives) -> bytes:
+def to_xlsx(export) -> bytes:
     from openpyxl import Workbook  # noqa: PLC0415 (slow to import: only for Excel files)
     from openpyxl.utils import get_column_letter  # noqa: PLC0415 (slow to import: only for Excel files)
 
@@ -106,7 +106,7 @@ def to_xlsx(clients, archives) -> bytes:
     sheet.freeze_panes = "A2"  # the header stays while scrolling
     for index, width in enumerate(_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    for row in _rows(clients, archives):
+    for row in _rows(export):
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -120,11 +120,11 @@ def _escape(text: str) -> str:
     return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
 
 
-def to_vcard(clients) -> bytes:
+def to_vcard(export) -> bytes:
     """vCard 3.0, which every phone and mail program reads."""
     lines = []
-    for client in clients:
-        for contact in client.contacts:
+    for client in export.clients:
+        for contact in export.contacts.get(client.id, []):
             lines += ["BEGIN:VCARD", "VERSION:3.0", f"FN:{_escape(contact.name)}",
                       f"N:{_escape(contact.name)};;;;"]
             if client.kind == "company":

@@ -167,13 +167,13 @@ def export(export_format):
     if export_format not in EXPORT_TYPES:
         abort(404)
     filters = _filters(request.args)
-    clients, archives = search.clients_for_export(current_user, filters, export_format, request_now())
+    export = search.clients_for_export(current_user, filters, export_format, request_now())
     if export_format == "xlsx":
-        body = exporting.to_xlsx(clients, archives)
+        body = exporting.to_xlsx(export)
     elif export_format == "csv":
-        body = exporting.to_csv(clients, archives)
+        body = exporting.to_csv(export)
     else:
-        body = exporting.to_vcard(clients)
+        body = exporting.to_vcard(export)
     response = current_app.response_class(body, mimetype=EXPORT_TYPES[export_format])
     chinese, plain = exporting.file_name(export_format, request_now().astimezone(local_zone()).date())
     response.headers["Content-Disposition"] = \

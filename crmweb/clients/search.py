@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 
 from crmweb import pagination
 from crmweb.auth.audit import record_audit
@@ -131,8 +130,8 @@ def _ranked_page(filters: SearchFilters, prefix: str, now: datetime, raw_page,
     return [row.id for row in rows], number, rows[0].total, rows[0].scanned >= SEARCH_CANDIDATE_CAP
 
 
-def _clients_in_order(ids: list[int], *options) -> list[Client]:
-    loaded = {client.id: client for client in load_in(Client, Client.id, ids, *options)}
+def _clients_in_order(ids: list[int]) -> list[Client]:
+    loaded = {client.id: client for client in load_in(Client, Client.id, ids)}
     return [loaded[client_id] for client_id in ids if client_id in loaded]
 
 
@@ -196,20 +195,42 @@ def matching_ids(filters: SearchFilters, now: datetime, limit: int = EXPORT_LIMI
                               .order_by(Client.sort_key, Client.id).limit(limit)).all()
 
 
-def clients_for_export(actor: User, filters: SearchFilters, export_format: str, now: datetime):
+@dataclass
+class ArchiveExport:
+    """What an export writes, as plain rows: 100,000 clients with their 300,000 contacts as ORM
+    objects took most of an export's time."""
+    clients: list[sa.Row]               # in the list's order, each with its owner_name
+    contacts: dict[int, list[sa.Row]]   # by client, key people first
+    archives: dict[int, sa.Row]         # the confidential parts, by client
+
+
+EXPORT_CONTACT_COLUMNS = (Contact.client_id, Contact.name, Contact.position, Contact.mobile, Contact.phone,
+                          Contact.other_phones, Contact.email, Contact.birthday_calendar, Contact.birth_year,
+                          Contact.birth_month, Contact.birth_day, Contact.birthday_leap_month)
+
+
+def clients_for_export(actor: User, filters: SearchFilters, export_format: str,
+                       now: datetime) -> ArchiveExport:
     """All matching clients with contacts and confidential parts, the export audited."""
     if not role_can(actor.role, CLIENTS_EXPORT):
         raise NotAllowed(_("只有经理和总监可以导出客户档案。"))
     ids = matching_ids(filters, now)
     record_audit("archive.exported", target_type="clients", target_id=export_format,
                  detail=f"count={len(ids)} query={filters.query[:40]}", actor=actor, now=now)
-    # Committed before the archives are read: a commit expires what the session holds, and each
-    # client and its contacts were then read again one by one (200,000 queries for 100,000).
-    db.session.commit()
-    clients = _clients_in_order(ids, selectinload(Client.contacts))
-    archives = {row.client_id: row for row in load_in(
-        ClientConfidential, ClientConfidential.client_id, ids)}
-    return clients, archives
+    db.session.commit()  # on record before it is read: ORM objects read before it were expired by it
+    clients, contacts, archives = {}, {}, {}
+    for chunk in chunks(ids):
+        clients.update((row.id, row) for row in db.session.execute(
+            sa.select(Client.id, Client.name, Client.kind, Client.stage, Client.tier, Client.vip_status,
+                      Client.address, Client.main_business, User.display_name.label("owner_name"))
+            .outerjoin(User, User.id == Client.owner_id).where(Client.id.in_(chunk))))
+        for row in db.session.execute(sa.select(*EXPORT_CONTACT_COLUMNS).where(Contact.client_id.in_(chunk))
+                                      .order_by(Contact.client_id, Contact.is_key_person.desc(), Contact.id)):
+            contacts.setdefault(row.client_id, []).append(row)
+        archives.update((row.client_id, row) for row in db.session.execute(
+            sa.select(ClientConfidential.__table__).where(ClientConfidential.client_id.in_(chunk))))
+    in_order = [clients[client_id] for client_id in ids if client_id in clients]
+    return ArchiveExport(in_order, contacts, archives)
 
 
 def reindex_client(client: Client) -> None:

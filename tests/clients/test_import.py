@@ -457,6 +457,33 @@ def test_exports_hold_every_contact_under_a_dated_chinese_name(app, client):
     assert csv_text.count("徐州华通机械有限公司") == 2 and "95338" in csv_text
 
 
+def test_an_exported_row_holds_every_column_the_archive_shows(app, client):
+    """Read as plain rows, not objects: the owner's name, the words for kind, stage, tier and VIP,
+    the key person first, a lunar birthday and the confidential amounts as numbers."""
+    from openpyxl import load_workbook
+
+    from tests.clients.helpers import SECRET, SECRET_AMOUNT, make_client
+    from tests.conftest import log_in
+
+    owner = gen_user(app, "specialist", display_name="负责人甲")
+    make_client(app, owner, "徐州华通机械有限公司", secret=True, tier="key", address="徐州市云龙区", contacts=[
+        {"name": "钱芳", "phone": "95338"},
+        {"name": "曾小明", "mobile": "+8613812345678", "is_key_person": True, "position": "总经理",
+         "birthday_calendar": "lunar", "birth_month": 8, "birth_day": 15, "birth_year": 1970}])
+    log_in(client, gen_user(app, "manager").username)
+    sheet = load_workbook(io.BytesIO(client.get("/clients/export.xlsx").data)).active
+    header, *rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    first = dict(zip(header, rows[0], strict=True))
+    assert [row[header.index("联系人")] for row in rows] == ["曾小明", "钱芳"]
+    assert {key: first[key] for key in ("客户名称", "类型", "阶段", "等级", "VIP", "负责人", "地址", "职位",
+                                        "手机", "生日", "往来银行", "决策人")} == {
+        "客户名称": "徐州华通机械有限公司", "类型": "企业", "阶段": "成交客户", "等级": "大客户", "VIP": "符合 VIP 条件",
+        "负责人": "负责人甲", "地址": "徐州市云龙区", "职位": "总经理", "手机": "138 1234 5678",
+        "生日": "农历1970-8-15", "往来银行": SECRET, "决策人": SECRET}
+    assert first["最高购买金额（元）"] == float(SECRET_AMOUNT)
+    assert dict(zip(header, rows[1], strict=True))["电话"] == "95338"
+
+
 def test_a_bulk_import_brings_the_planners_statistics_up_to_date(app, runner, tmp_path):
     """The planners would otherwise plan the next queries for the old table sizes (cold pages on
     PostgreSQL; on SQLite for ever)."""
