@@ -466,10 +466,10 @@ def test_an_exported_row_holds_every_column_the_archive_shows(app, client):
     from tests.conftest import log_in
 
     owner = gen_user(app, "specialist", display_name="负责人甲")
-    make_client(app, owner, "徐州华通机械有限公司", secret=True, tier="key", address="徐州市云龙区", contacts=[
-        {"name": "钱芳", "phone": "95338"},
-        {"name": "曾小明", "mobile": "+8613812345678", "is_key_person": True, "position": "总经理",
-         "birthday_calendar": "lunar", "birth_month": 8, "birth_day": 15, "birth_year": 1970}])
+    key_person = {"name": "曾小明", "mobile": "+8613812345678", "is_key_person": True, "position": "总经理",
+                  "birthday_calendar": "lunar", "birth_month": 8, "birth_day": 15, "birth_year": 1970}
+    make_client(app, owner, "徐州华通机械有限公司", secret=True, tier="key", address="徐州市云龙区",
+                contacts=[{"name": "钱芳", "phone": "95338"}, key_person])
     log_in(client, gen_user(app, "manager").username)
     sheet = load_workbook(io.BytesIO(client.get("/clients/export.xlsx").data)).active
     header, *rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -477,7 +477,8 @@ def test_an_exported_row_holds_every_column_the_archive_shows(app, client):
     assert [row[header.index("联系人")] for row in rows] == ["曾小明", "钱芳"]
     assert {key: first[key] for key in ("客户名称", "类型", "阶段", "等级", "VIP", "负责人", "地址", "职位",
                                         "手机", "生日", "往来银行", "决策人")} == {
-        "客户名称": "徐州华通机械有限公司", "类型": "企业", "阶段": "成交客户", "等级": "大客户", "VIP": "符合 VIP 条件",
+        "客户名称": "徐州华通机械有限公司", "类型": "企业", "阶段": "成交客户", "等级": "大客户",
+        "VIP": "符合 VIP 条件",
         "负责人": "负责人甲", "地址": "徐州市云龙区", "职位": "总经理", "手机": "138 1234 5678",
         "生日": "农历1970-8-15", "往来银行": SECRET, "决策人": SECRET}
     assert first["最高购买金额（元）"] == float(SECRET_AMOUNT)
