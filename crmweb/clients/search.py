@@ -217,7 +217,7 @@ def clients_for_export(actor: User, filters: SearchFilters, export_format: str,
     ids = matching_ids(filters, now)
     record_audit("archive.exported", target_type="clients", target_id=export_format,
                  detail=f"count={len(ids)} query={filters.query[:40]}", actor=actor, now=now)
-    db.session.commit()  # on record before it is read: ORM objects read before it were expired by it
+    db.session.commit()  # the export on record before anything is read
     clients, contacts, archives = {}, {}, {}
     for chunk in chunks(ids):
         clients.update((row.id, row) for row in db.session.execute(
