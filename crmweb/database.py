@@ -8,6 +8,7 @@ writes a read-only request must still make (audit records, session activity) go 
 `side_write()`. Below them, the helpers that write many rows at once (imports, and next the
 message outbox).
 """
+from collections.abc import Iterable
 from contextlib import contextmanager
 
 import click
@@ -227,12 +228,19 @@ def insert_rows(table: sa.Table, rows: list[dict]) -> None:
     rows = [{**defaults, **row} for row in rows] if defaults else rows
     # What SQLAlchemy would do to each value on its way to the driver (UTC datetimes made naive …)
     processors = [table.c[name].type.bind_processor(connection.dialect) for name in names]
+    copy_rows(table, names, ([process(row[name]) if process else row[name]
+                              for name, process in zip(names, processors, strict=True)] for row in rows))
+
+
+def copy_rows(table: sa.Table, names: list[str], rows: Iterable) -> None:
+    """Rows of values (in the order of `names`, as the driver takes them) streamed into a table by
+    PostgreSQL's COPY, in the session's transaction, as they are made."""
+    connection = db.session.connection()
     quote = connection.dialect.identifier_preparer.quote
     statement = f"COPY {quote(table.name)} ({', '.join(quote(name) for name in names)}) FROM STDIN"
     with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
-            copy.write_row([process(row[name]) if process else row[name]
-                            for name, process in zip(names, processors, strict=True)])
+            copy.write_row(row)
 
 
 def uniform_rows(table: sa.Table, rows: list[dict]) -> list[dict]:

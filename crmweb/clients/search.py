@@ -20,7 +20,7 @@ from crmweb.clients.models import (
     Contact,
     client_label_links,
 )
-from crmweb.database import chunks, load_in
+from crmweb.database import chunks, copy_rows, load_in
 from crmweb.errors import NotAllowed
 from crmweb.extensions import db
 from crmweb.pagination import Page
@@ -270,10 +270,7 @@ def insert_search_keys(keys: Iterable[tuple[int, str, int]]) -> None:
     if connection.dialect.name == "postgresql":
         # COPY streams the rows as they are made (the server indexes them meanwhile); an
         # executemany would be one statement per row.
-        with connection.connection.driver_connection.cursor() as cursor:
-            with cursor.copy('COPY client_search_keys (client_id, "key", weight) FROM STDIN') as copy:
-                for row in keys:
-                    copy.write_row(row)
+        copy_rows(ClientSearchKey.__table__, ["client_id", "key", "weight"], keys)
         return
     rows = list(keys)
     if rows:
