@@ -85,6 +85,9 @@ def run(url: str, label: str, write_result) -> None:
         statement = "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql(statement)
+        # The same questions among 20,000 articles, many about the same products: what staff
+        # get from a grown knowledge base (weights chosen on four folds, measured on the fifth).
+        at_scale = evaluation.cross_validated_mrr(evaluation.gather(queries), queries)
         words = [q["q"] for q in queries] + [p + t[:2] for p in PRODUCTS for t, _ in TOPICS][:150]
         for query in words[:20]:
             search.search(query)
@@ -110,11 +113,12 @@ def run(url: str, label: str, write_result) -> None:
         "database": label, "articles": total, "queries_timed": len(timings),
         "mrr_at_10_cross_validated": round(mrr, 4), "mrr_at_10_in_sample": round(in_sample, 4),
         "mrr_char_overlap_baseline": round(baseline, 4),
+        "mrr_at_10_cross_validated_among_all_articles": round(at_scale, 4),
         "query_p50_ms": round(statistics.median(timings), 2), "query_p95_ms": round(query_p95, 2),
         "index_update_max_ms": round(save_p95, 2),
         "bars": {"mrr": MRR_BAR, "query_p95_ms": QUERY_BAR_MS, "index_update_ms": INDEX_BAR_MS},
-        "bar_met": mrr >= MRR_BAR and query_p95 < QUERY_BAR_MS and save_p95 < INDEX_BAR_MS,
-        "note": "relevance on the 82 labelled articles alone; speed with 20,000 articles indexed",
+        "bar_met": min(mrr, at_scale) >= MRR_BAR and query_p95 < QUERY_BAR_MS and save_p95 < INDEX_BAR_MS,
+        "note": "relevance on the 82 labelled articles alone, and among all 20,000; speed with 20,000",
         "summary": f"MRR@10 cross-validated {mrr:.3f} (in sample {in_sample:.3f}, character overlap "
-                   f"{baseline:.3f}), query p95 {query_p95:.1f} ms, "
+                   f"{baseline:.3f}; among 20,000 articles {at_scale:.3f}), query p95 {query_p95:.1f} ms, "
                    f"re-index on save ≤ {save_p95:.1f} ms"})

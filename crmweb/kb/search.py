@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -25,6 +26,10 @@ CANDIDATES = 100
 # Terms found in nearly every article barely rank anything and cost the most to sum.
 MIN_IDF = 0.05
 POSTINGS_PER_TERM = 400
+# An article the query's distinctive words find (a fault named in its body) can lack the common
+# words' part where their postings were cut (a product name in thousands of titles): beside the
+# best by the whole sum, the best by the words read whole get in. Twice the ten a search shows.
+DISTINCTIVE_CANDIDATES = 20
 # A related list's five come from the best postings of its tags' terms: fewer of them will do.
 RELATED_POSTINGS_PER_TERM = 50
 # The term every indexed article has: its count is how many articles the index holds (the idf's
@@ -161,10 +166,14 @@ def candidates(query: str) -> list[Candidate]:
     evidence ranking.score weighs: BM25 in SQL finds them, their text tells the rest."""
     normalised = text.normalise(query)[:200]
     alternatives = text.synonyms_in(normalised, synonyms())
-    factors, idf, meaningful = _bm25_factors(normalised, alternatives)
+    factors, idf, meaningful, whole = _bm25_factors(normalised, alternatives)
     if not factors:
         return []
     scores = _bm25_scores(factors)
+    if whole and len(whole) < len(factors):  # some terms' postings were cut
+        distinctive = _bm25_scores({term: factors[term] for term in whole}, best=DISTINCTIVE_CANDIDATES)
+        scores.update({article_id: score for article_id, score in distinctive.items()
+                       if article_id not in scores})
     own_terms = meaningful & set(text.terms(normalised))  # the query's own, not its synonyms'
     asked = ranking.Query(
         text=normalised, alternatives=alternatives,
@@ -186,12 +195,17 @@ def candidates(query: str) -> list[Candidate]:
     return found
 
 
-def _bm25_factors(normalised: str, alternatives) -> tuple[dict[str, float], dict[str, float], set[str]]:
-    """The query's terms that rank (term → query weight × idf), every term's idf, and which of
-    them mean something (not grammar alone)."""
+class QueryTerms(NamedTuple):
+    factors: dict[str, float]   # the terms that rank → query weight × idf
+    idf: dict[str, float]       # every term's
+    meaningful: set[str]        # not grammar alone
+    whole: set[str]             # of the ranking ones, those a search reads every posting of
+
+
+def _bm25_factors(normalised: str, alternatives) -> QueryTerms:
     weighted = text.query_terms(normalised, alternatives)
     if not weighted:
-        return {}, {}, set()
+        return QueryTerms({}, {}, set(), set())
     frequencies = dict(db.session.execute(
         sa.select(TermStats.term, TermStats.articles).where(TermStats.term.in_([*weighted, ALL_ARTICLES]),
                                                            TermStats.articles > 0)).all())
@@ -201,7 +215,8 @@ def _bm25_factors(normalised: str, alternatives) -> tuple[dict[str, float], dict
     meaningful = {term for term in weighted if term[2:] not in ranking.FUNCTION_CHARS}
     factors = {term: weighted[term] * idf[term] for term in meaningful
                if term in frequencies and idf[term] >= MIN_IDF}
-    return factors, idf, meaningful
+    whole = {term for term in factors if frequencies[term] <= POSTINGS_PER_TERM}
+    return QueryTerms(factors, idf, meaningful, whole)
 
 
 def related(article: Article, limit: int = 5) -> list[sa.Row]:
@@ -209,7 +224,7 @@ def related(article: Article, limit: int = 5) -> list[sa.Row]:
     alone. A search's evidence (reading its hundred candidates' texts) cost an article page two
     thirds of its time, for a list of five titles."""
     normalised = text.normalise(" ".join(article.tag_list) or article.title)[:200]
-    factors, _idf, _meaningful = _bm25_factors(normalised, text.synonyms_in(normalised, synonyms()))
+    factors = _bm25_factors(normalised, text.synonyms_in(normalised, synonyms())).factors
     if not factors:
         return []
     scores = _bm25_scores(factors, best=limit + 1, per_term=RELATED_POSTINGS_PER_TERM)
@@ -220,10 +235,11 @@ def related(article: Article, limit: int = 5) -> list[sa.Row]:
     return [found[article_id] for article_id in ids if article_id in found]
 
 
-def _bm25_scores(factors: dict[str, float], best: int = CANDIDATES,
-                 per_term: int = POSTINGS_PER_TERM) -> dict[int, float]:
-    """The `best` articles by the BM25 sum of `factors` (term → query weight × idf), from each
-    term's `per_term` best postings."""
+def _bm25_scores(factors: dict[str, float], best: int | None = None,
+                 per_term: int | None = None) -> dict[int, float]:
+    """The `best` articles (CANDIDATES) by the BM25 sum of `factors` (term → query weight × idf),
+    from each term's `per_term` best postings (POSTINGS_PER_TERM)."""
+    best, per_term = best or CANDIDATES, per_term or POSTINGS_PER_TERM
     # Each term contributes its best-scoring postings only (impact order, one index range each):
     # a common word in thousands of articles costs no more than a rare one. Written as text: the
     # statement differs with every query, and building it as a SQLAlchemy construct cost more

@@ -85,6 +85,21 @@ def test_a_product_name_that_many_articles_share_does_not_drown_the_word_for_the
         assert search.search("冰箱咔咔响")[0].article.ref == "a2"
 
 
+def test_an_article_found_by_the_fault_in_its_body_is_not_lost_among_titles_sharing_the_product(
+        app, monkeypatch):
+    """A large knowledge base, in small: the product name's postings are cut at the search's
+    reading limit, and the titles that share it fill the best candidates by the sum."""
+    monkeypatch.setattr(search, "POSTINGS_PER_TERM", 5)
+    monkeypatch.setattr(search, "CANDIDATES", 5)
+    _one_article_each(app, ("电视机常见故障怎么处理?", "遥控器没反应时请先更换电池。", ["电视机", "故障"]),
+                      *[(f"电视机A{n}保修期是多久?", "电视机整机保修一年，电视机屏幕保修三年。",
+                         ["电视机", "保修"]) for n in range(12)],
+                      # The rest of the knowledge base: the product is in a quarter of it.
+                      *[(f"会员卡问题{n}", "会员卡补办请到服务中心。", ["会员"]) for n in range(40)])
+    with app.app_context():
+        assert search.search("电视遥控器没反应")[0].article.ref == "a0"
+
+
 def test_a_query_of_unknown_words_still_finds_the_articles_sharing_its_rare_characters(app):
     _one_article_each(app, ("会员卡丢失怎么办?", "请携带身份证件到服务中心挂失补办。", ["会员卡"]),
                       ("停车如何免费?", "凭当日购物小票免费停车两个小时。", ["停车"]))
