@@ -169,11 +169,7 @@ def candidates(query: str) -> list[Candidate]:
     factors, idf, meaningful, whole = _bm25_factors(normalised, alternatives)
     if not factors:
         return []
-    scores = _bm25_scores(factors)
-    if whole and len(whole) < len(factors):  # some terms' postings were cut
-        distinctive = _bm25_scores({term: factors[term] for term in whole}, best=DISTINCTIVE_CANDIDATES)
-        scores.update({article_id: score for article_id, score in distinctive.items()
-                       if article_id not in scores})
+    scores = _bm25_scores(factors, whole=whole)
     own_terms = meaningful & set(text.terms(normalised))  # the query's own, not its synonyms'
     asked = ranking.Query(
         text=normalised, alternatives=alternatives,
@@ -235,24 +231,38 @@ def related(article: Article, limit: int = 5) -> list[sa.Row]:
     return [found[article_id] for article_id in ids if article_id in found]
 
 
-def _bm25_scores(factors: dict[str, float], best: int | None = None,
-                 per_term: int | None = None) -> dict[int, float]:
+def _bm25_scores(factors: dict[str, float], best: int | None = None, per_term: int | None = None,
+                 whole: set[str] | None = None) -> dict[int, float]:
     """The `best` articles (CANDIDATES) by the BM25 sum of `factors` (term → query weight × idf),
-    from each term's `per_term` best postings (POSTINGS_PER_TERM)."""
+    from each term's `per_term` best postings (POSTINGS_PER_TERM). When only some of the terms
+    are read `whole`, the DISTINCTIVE_CANDIDATES best by those terms' part come too."""
     best, per_term = best or CANDIDATES, per_term or POSTINGS_PER_TERM
+    terms = sorted(factors)
+    distinctive = bool(whole) and len(whole) < len(terms)
     # Each term contributes its best-scoring postings only (impact order, one index range each):
     # a common word in thousands of articles costs no more than a rare one. Written as text: the
     # statement differs with every query, and building it as a SQLAlchemy construct cost more
     # than running it.
-    per_term = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT article_id, part * :f{n} AS score FROM {Posting.__tablename__} "
-        f"WHERE term = :t{n} ORDER BY part DESC, article_id DESC LIMIT {int(per_term)}) AS p{n}"
-        for n in range(len(factors)))
-    statement = sa.text(f"SELECT article_id, SUM(score) AS score FROM ({per_term}) AS hits "
-                        f"GROUP BY article_id ORDER BY score DESC, article_id LIMIT {int(best)}")
+    branches = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT article_id, part * :f{n} AS score"
+        + ((f", part * :f{n}" if term in whole else ", 0.0") + " AS distinctive" if distinctive else "")
+        + f" FROM {Posting.__tablename__} WHERE term = :t{n} "
+          f"ORDER BY part DESC, article_id DESC LIMIT {int(per_term)}) AS p{n}"
+        for n, term in enumerate(terms))
+    if distinctive:  # one statement for both lists: on PostgreSQL planning a second cost half a search
+        statement = sa.text(
+            "WITH sums AS (SELECT article_id, SUM(score) AS score, SUM(distinctive) AS distinctive "
+            f"FROM ({branches}) AS hits GROUP BY article_id) "
+            "SELECT * FROM (SELECT article_id, score FROM sums "
+            f"ORDER BY score DESC, article_id LIMIT {int(best)}) AS by_sum UNION "
+            "SELECT * FROM (SELECT article_id, score FROM sums WHERE distinctive > 0 "
+            f"ORDER BY distinctive DESC, article_id LIMIT {DISTINCTIVE_CANDIDATES}) AS by_distinctive")
+    else:
+        statement = sa.text(f"SELECT article_id, SUM(score) AS score FROM ({branches}) AS hits "
+                            f"GROUP BY article_id ORDER BY score DESC, article_id LIMIT {int(best)}")
     parameters = {}
-    for n, (term, value) in enumerate(sorted(factors.items())):
-        parameters.update({f"t{n}": term, f"f{n}": value})
+    for n, term in enumerate(terms):
+        parameters.update({f"t{n}": term, f"f{n}": factors[term]})
     # Rounded, so that both databases' sums (summed in different orders) rank alike.
     return {row.article_id: round(row.score, 6) for row in db.session.execute(statement, parameters)}
 
