@@ -243,13 +243,15 @@ def _bm25_scores(factors: dict[str, float], best: int | None = None, per_term: i
     # a common word in thousands of articles costs no more than a rare one. Written as text: the
     # statement differs with every query, and building it as a SQLAlchemy construct cost more
     # than running it.
-    branches = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT article_id, part * :f{n} AS score"
-        + ((f", part * :f{n}" if term in whole else ", 0.0") + " AS distinctive" if distinctive else "")
-        + f" FROM {Posting.__tablename__} WHERE term = :t{n} "
-          f"ORDER BY part DESC, article_id DESC LIMIT {int(per_term)}) AS p{n}"
-        for n, term in enumerate(terms))
-    if distinctive:  # one statement for both lists: on PostgreSQL planning a second cost half a search
+    def branch(n: int, term: str) -> str:
+        # With the distinctive lists, each posting also carries its part of their sum (none if cut).
+        extra = (f", part * :f{n}" if term in whole else ", 0.0") + " AS distinctive" if distinctive else ""
+        return (f"SELECT * FROM (SELECT article_id, part * :f{n} AS score{extra} "
+                f"FROM {Posting.__tablename__} WHERE term = :t{n} "
+                f"ORDER BY part DESC, article_id DESC LIMIT {int(per_term)}) AS p{n}")
+
+    branches = " UNION ALL ".join(branch(n, term) for n, term in enumerate(terms))
+    if distinctive:  # one statement for both lists: a second cost PostgreSQL 4 ms, a sixth of a search
         statement = sa.text(
             "WITH sums AS (SELECT article_id, SUM(score) AS score, SUM(distinctive) AS distinctive "
             f"FROM ({branches}) AS hits GROUP BY article_id) "
