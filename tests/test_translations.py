@@ -40,3 +40,15 @@ def test_a_signed_in_page_is_english_throughout_in_its_includes_and_macros(app, 
     page = client.get(f"/clients/{client_id}").get_data(as_text=True)
     assert "Timeline" in page and "Record an interaction" in page and "Open the form" in page
     assert "交流时间线" not in page and "打开表单" not in page
+
+
+def test_template_strings_are_formats_whether_or_not_they_have_variables(app):
+    # Jinja's "newstyle" gettext: `%%` is a percent sign even without variables, and the
+    # variables are escaped into the translated text.
+    from flask import render_template_string
+
+    with app.test_request_context("/"):
+        shown = render_template_string(
+            "{{ _('前 20%% 客户') }}|{{ _('没有百分号') }}|{{ _('%(name)s 的档案', name=name) }}",
+            name="<b>某公司</b>")
+    assert shown == "前 20% 客户|没有百分号|&lt;b&gt;某公司&lt;/b&gt; 的档案"
