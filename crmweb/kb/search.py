@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
+from crmweb.database import insert_rows
 from crmweb.extensions import db
 from crmweb.kb import ranking, text
 from crmweb.kb.models import Article, FieldLengths, IndexedText, Posting, SynonymGroup, TermStats
@@ -106,8 +107,7 @@ def index_article(article: Article, gathered_counts: Counter | None = None) -> N
         else:
             gathered_counts.update({term: change for term in terms})
 
-    old_terms = db.session.scalars(sa.select(Posting.term).where(Posting.article_id == article.id)).all()
-    count(list(old_terms), -1)
+    old_terms = set(db.session.scalars(sa.select(Posting.term).where(Posting.article_id == article.id)))
     db.session.execute(sa.delete(Posting.__table__).where(Posting.article_id == article.id))
     was_indexed = db.session.execute(
         sa.delete(FieldLengths.__table__).where(FieldLengths.article_id == article.id)).rowcount > 0
@@ -116,6 +116,7 @@ def index_article(article: Article, gathered_counts: Counter | None = None) -> N
     if published != was_indexed:
         count([ALL_ARTICLES], +1 if published else -1)
     if not published:
+        count(sorted(old_terms), -1)
         return
     fields = field_texts(article)
     counts = {field: text.terms(text.normalise(value)) for field, value in fields.items()}
@@ -131,10 +132,12 @@ def index_article(article: Article, gathered_counts: Counter | None = None) -> N
             norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[field] / average[field]))
             parts[term] = parts.get(term, 0.0) + FIELD_WEIGHTS[field] * norm
     parts = {term[:64]: part for term, part in parts.items()}
-    if parts:
-        db.session.execute(sa.insert(Posting.__table__), [
-            {"term": term, "article_id": article.id, "part": round(part, 6)} for term, part in parts.items()])
-        count(list(parts), +1)
+    insert_rows(Posting.__table__, [{"term": term, "article_id": article.id, "part": round(part, 6)}
+                                    for term, part in parts.items()])
+    # Only the terms the article lost or gained change their counts: an edit keeps most of them,
+    # and counting all of them out and in again was a third of a save on PostgreSQL.
+    count(sorted(old_terms - parts.keys()), -1)
+    count(sorted(parts.keys() - old_terms), +1)
 
 
 def synonyms() -> dict[str, set[str]]:

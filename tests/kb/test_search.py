@@ -140,6 +140,31 @@ def test_an_import_keeps_the_term_statistics_of_every_article_it_writes_or_chang
     assert kept == counted and kept["w:延保"] >= 5
 
 
+def test_an_edit_recounts_only_the_terms_the_article_lost_or_gained(app, shared_set):
+    from crmweb.kb.models import Article, Posting
+    articles, _ = shared_set
+    with app.app_context():
+        services.import_articles(articles[:3], utcnow())
+        article = db.session.scalar(sa.select(Article).order_by(Article.id).limit(1))
+        before = set(db.session.scalars(sa.select(Posting.term).where(Posting.article_id == article.id)))
+        recounted = []
+
+        def note(conn, cursor, statement, parameters, context, executemany):
+            if "kb_term_stats" in statement and statement.lstrip().upper().startswith("INSERT"):
+                recounted.extend(row["term"] if isinstance(row, dict) else row[0]
+                                 for row in (parameters if executemany else [parameters]))
+
+        sa.event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            services.save_article(services.CommandLineActor(), article, {
+                "title": article.title, "body": article.body + "<p>无人机</p>", "category": article.category,
+                "tags": article.tags, "synonyms": article.synonyms}, utcnow())
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", note)
+        after = set(db.session.scalars(sa.select(Posting.term).where(Posting.article_id == article.id)))
+    assert after - before and set(recounted) == (after - before) | (before - after)
+
+
 def _compare_database(app) -> str:
     """The other database of the pair: PostgreSQL when this run is on SQLite, and the reverse."""
     with app.app_context():
