@@ -23,6 +23,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,10 +33,24 @@ DATA_DIR = ROOT / "bench" / "data"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/crmweb_bench"
 
 
+def machine_speed_ms() -> float:
+    """A fixed pure-Python workload's time (the best of three), taken beside each result: the
+    machines these benches run on differ 2–3× in speed, and drift within a day."""
+    def workload():
+        started = time.perf_counter()
+        total = 0
+        for n in range(1_000_000):
+            total += n % 7
+        return (time.perf_counter() - started) * 1000
+
+    return round(min(workload() for _attempt in range(3)), 1)
+
+
 def write_result(name: str, result: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     result = {"benchmark": name, "at": datetime.now(UTC).isoformat(timespec="seconds"),
-              "machine": {"python": platform.python_version(), "cpus": os.cpu_count()}, **result}
+              "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                          "pure_python_loop_ms": machine_speed_ms()}, **result}
     (RESULTS / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     verdict = "met" if result.get("bar_met") else "NOT MET"
     print(f"{name}: {result.get('summary', '')} — bar {verdict}", flush=True)
