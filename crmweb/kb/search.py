@@ -116,7 +116,7 @@ def index_article(article: Article, gathered_counts: Counter | None = None) -> N
     if published != was_indexed:
         count([ALL_ARTICLES], +1 if published else -1)
     if not published:
-        count(sorted(old_terms), -1)
+        count(list(old_terms), -1)
         return
     fields = field_texts(article)
     counts = {field: text.terms(text.normalise(value)) for field, value in fields.items()}
@@ -136,8 +136,8 @@ def index_article(article: Article, gathered_counts: Counter | None = None) -> N
                                     for term, part in parts.items()])
     # Only the terms the article lost or gained change their counts: an edit keeps most of them,
     # and counting all of them out and in again was a third of a save on PostgreSQL.
-    count(sorted(old_terms - parts.keys()), -1)
-    count(sorted(parts.keys() - old_terms), +1)
+    count(list(old_terms - parts.keys()), -1)
+    count(list(parts.keys() - old_terms), +1)
 
 
 def synonyms() -> dict[str, set[str]]:
