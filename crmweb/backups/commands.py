@@ -13,7 +13,7 @@ from crmweb.backups import archive, services
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(path):
-    """Back up the database and the uploaded files into one file at PATH, and check it."""
+    """把数据库和上传的文件备份到 PATH（一个文件），并检查备份。"""
     if path.exists():
         raise click.ClickException(_("%(path)s 已存在：请换一个文件名。", path=path))
     run = services.back_up(path)
@@ -34,7 +34,7 @@ def backup_command(path):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def restore_command(path):
-    """Restore a backup made by `flask backup` into this (empty) database and file store."""
+    """把 `flask backup` 做的备份恢复到（空的）数据库和文件存储中。"""
     try:
         manifest = archive.restore_backup(path)
     except archive.BackupError as failed:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from crmweb.cases import services
 from crmweb.timeutil import local_zone, utcnow
 
-cases_cli = AppGroup("cases", help="Service cases.")
+cases_cli = AppGroup("cases", help="服务工单。")
 
 
 @cases_cli.command("escalate-due")
@@ -17,9 +17,10 @@ cases_cli = AppGroup("cases", help="Service cases.")
     "--at",
     "at",
     default=None,
-    help="The moment to run the pass for (ISO 8601; local time without an offset).",
+    help="按哪个时刻检查（ISO 8601，北京时间，不带时区），默认现在。",
 )
 def escalate_due_command(at):
+    """把已超过期限的工单升级一次（与定时任务做的相同）。"""
     if at:
         try:
             moment = datetime.fromisoformat(at)
