@@ -164,3 +164,15 @@ def test_clients_without_an_owner_are_shown_to_who_assigns_them(app, client, run
     page = client.get("/").get_data(as_text=True)
     assert "没有负责人的客户 1 个" in page
     assert "无主客户甲有限公司" in client.get("/clients?owner=none").get_data(as_text=True)
+
+
+def test_someone_who_owns_no_client_is_not_read_the_whole_archive_s_birthdays(app, client, login_as):
+    """Another person's clients have birthdays this week; a manager who owns none gets an empty
+    card without the query that reads every contact born this week."""
+    add_overdue_with_birthdays(app, gen_user(app, "specialist"), range(3))
+    login_as("manager")
+    statements = statements_for(app, client, "/today/clients")
+    assert not [statement for statement in statements if "FROM contacts" in statement], statements
+    card = client.get("/").get_data(as_text=True)
+    card = card[card.index('id="today-birthdays"'):]
+    assert "联系人0" not in card
