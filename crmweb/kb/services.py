@@ -227,6 +227,7 @@ def replace_synonyms(actor, lines: list[str], now: datetime) -> int:
 
 IMPORT_BATCH = 200  # articles per transaction: a second or two of work
 BULK_LOAD = 1_000  # articles from one import past which the planner's statistics are refreshed
+KB_TABLES = [model.__tablename__ for model in (Article, Posting, FieldLengths, IndexedText, TermStats)]
 
 
 def import_articles(lines, now: datetime) -> tuple[int, int, int, list[str]]:
@@ -242,11 +243,21 @@ def import_articles(lines, now: datetime) -> tuple[int, int, int, list[str]]:
     # Term counts are written once per batch: updating the same rows for every article of one
     # transaction is slow on PostgreSQL (each update a new row version to walk past).
     gathered_counts: Counter = Counter()
+    next_refresh = IMPORT_BATCH
 
     def commit_batch():
+        nonlocal next_refresh
         search.count_terms(gathered_counts)
         gathered_counts.clear()
         db.session.commit()
+        # PostgreSQL plans each foreign-key check once per connection and keeps the plan: made
+        # while the articles table looked empty (a new knowledge base, or one the nightly
+        # statistics saw empty), it is a scan of the whole table, for every posting written, and
+        # 20,000 articles took hours. New statistics each time the import has doubled its articles
+        # make it plan again, for the table's size.
+        if created + updated >= next_refresh:
+            refresh_statistics(KB_TABLES)
+            next_refresh *= 2
 
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -276,8 +287,7 @@ def import_articles(lines, now: datetime) -> tuple[int, int, int, list[str]]:
             commit_batch()
     commit_batch()
     if created + updated >= BULK_LOAD:
-        refresh_statistics([model.__tablename__ for model in (Article, Posting, FieldLengths, IndexedText,
-                                                              TermStats)])
+        refresh_statistics(KB_TABLES)
     return created, updated, skipped, problems
 
 

@@ -201,6 +201,22 @@ def test_a_bulk_import_brings_the_planners_statistics_of_the_index_up_to_date(ap
         assert planned_rows("kb_postings") > terms
 
 
+def test_a_long_import_refreshes_the_planners_statistics_as_the_articles_double(app, shared_set, monkeypatch):
+    """Statistics taken while the knowledge base was empty (the nightly refresh of a new install)
+    made PostgreSQL check every posting's article by reading the whole articles table, for the
+    rest of the import: 20,000 articles took hours. They are refreshed as the import grows."""
+    from crmweb.database import refresh_statistics
+    monkeypatch.setattr(services, "IMPORT_BATCH", 20)
+    monkeypatch.setattr(services, "BULK_LOAD", 10_000)  # no refresh at the end: only those on the way
+    articles, _ = shared_set
+    with app.app_context():
+        refresh_statistics(services.KB_TABLES)
+        assert planned_rows("kb_articles") in (None, 0)
+        services.import_articles(articles[:100], utcnow())
+        # Refreshed after 20, 40 and 80 articles; not after 100 (it waits for 160).
+        assert planned_rows("kb_articles") == 80
+
+
 def test_top_ten_lists_are_identical_on_sqlite_and_postgresql(app, shared_set, tmp_path):
     from crmweb.database import upgrade_schema as upgrade
 
