@@ -250,11 +250,11 @@ def import_articles(lines, now: datetime) -> tuple[int, int, int, list[str]]:
         search.count_terms(gathered_counts)
         gathered_counts.clear()
         db.session.commit()
-        # PostgreSQL plans each foreign-key check once per connection and keeps the plan: made
-        # while the articles table looked empty (a new knowledge base, or one the nightly
-        # statistics saw empty), it is a scan of the whole table, for every posting written, and
-        # 20,000 articles took hours. New statistics each time the import has doubled its articles
-        # make it plan again, for the table's size.
+        # PostgreSQL plans each foreign-key check once per connection and keeps the plan until
+        # the table's statistics change: made while the articles table looked empty (a new
+        # knowledge base, or one the nightly statistics saw empty), it is a scan of the whole table
+        # for every posting written, and without autovacuum 20,000 articles took hours. New
+        # statistics each time the import has doubled its articles make it plan again.
         if created + updated >= next_refresh:
             refresh_statistics(KB_TABLES)
             next_refresh *= 2
