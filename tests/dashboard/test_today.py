@@ -50,6 +50,24 @@ def test_supervisors_also_see_how_many_clients_are_overdue_in_all(app, client, l
     assert "全部客户中超期未联系 1 个" in client.get("/").get_data(as_text=True)
 
 
+def test_overdue_clients_are_counted_per_owner_and_for_nobody(app, login_as):
+    """The team card's and the overall count's source: each person's overdue clients, and those
+    of no one; people with none are left out."""
+    from crmweb.clients.today import overdue_by_owner
+    sales, other = gen_user(app, "sales"), gen_user(app, "sales")
+    gen_user(app, "specialist")  # owns nothing
+    for n in range(3):
+        make_overdue(app, make_client(app, sales, name=f"超期客户{n}号有限公司"), n + 1)
+    make_overdue(app, make_client(app, other, name="另一位的超期客户有限公司"), 2)
+    make_client(app, other, name="刚联系过的客户有限公司")
+    unowned = make_client(app, sales, name="无人负责的客户有限公司")
+    make_overdue(app, unowned, 4)
+    with app.app_context():
+        db.session.get(Client, unowned).owner_id = None
+        db.session.commit()
+        assert overdue_by_owner(utcnow()) == {sales.id: 3, other.id: 1, None: 1}
+
+
 def test_birthdays_of_my_contacts_this_week_solar_and_lunar(app, client, login_as):
     me = login_as("sales")
     today = local_today(app)
