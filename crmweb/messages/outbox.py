@@ -101,6 +101,11 @@ def claim(message_id: int, now: datetime) -> OutboxMessage | None:
         OutboxMessage.not_before <= now)
         .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .returning(OutboxMessage)).first()
+    # Out of the session, the commit does not expire what RETURNING gave: reading the message
+    # again would open a transaction (a write one for a worker on SQLite, BEGIN IMMEDIATE) held
+    # through the provider's answer, and the other workers would wait for it.
+    if won is not None:
+        db.session.expunge(won)
     db.session.commit()
     return won
 
@@ -120,6 +125,7 @@ def deliver(*message_ids: int) -> int:
                     provider = opened.enter_context(provider)
                 providers[message.channel] = provider
             sent += _send(message, providers[message.channel])
+            db.session.add(message)  # what the provider answered, in a transaction of its own
             db.session.commit()
     return sent
 

@@ -68,6 +68,33 @@ def test_the_same_job_run_twice_sends_each_message_once(app, mailbox):
     assert statuses(app) == ["sent"] * 3
 
 
+def test_no_transaction_is_open_while_the_provider_answers(app, mailbox, monkeypatch):
+    """Reading the claimed message again opened a transaction (on SQLite a write one) held through
+    the SMTP exchange, and the other workers waited for it: the claim and the answer are each a
+    short transaction of their own."""
+    app.config["SMTP_URL"] = mailbox.url
+    ids = queued(app, emails(2))
+    open_during_send = []
+    provider_for = outbox.provider_for
+
+    def watched(channel):
+        provider = provider_for(channel)
+        send = provider.send
+
+        def send_watched(message):
+            open_during_send.append(db.session().in_transaction())
+            return send(message)
+
+        provider.send = send_watched
+        return provider
+
+    monkeypatch.setattr(outbox, "provider_for", watched)
+    with app.app_context():
+        assert outbox.deliver(*ids) == 2
+    assert open_during_send == [False, False]
+    assert mailbox.outbox_ids() == ids and statuses(app) == ["sent", "sent"]
+
+
 def test_a_refusal_is_kept_with_its_reason_and_a_server_that_is_down_is_tried_again_later(app, mailbox):
     app.config["SMTP_URL"] = "smtp://127.0.0.1:1"  # nothing listens: nothing was handed over
     [message_id] = queued(app, emails(1))
