@@ -111,9 +111,9 @@ def overdue_by_owner(now: datetime) -> dict[int | None, int]:
 
     counts = {owner_id: count for owner_id, count in db.session.execute(
         sa.select(User.id, overdue_of(Client.owner_id == User.id).scalar_subquery())) if count}
-    nobody_s = db.session.scalar(overdue_of(Client.owner_id.is_(None)))
-    if nobody_s:
-        counts[None] = nobody_s
+    unowned = db.session.scalar(overdue_of(Client.owner_id.is_(None)))
+    if unowned:
+        counts[None] = unowned
     if has_request_context():
         g._crmweb_overdue_by_owner = (now, counts)
     return counts
