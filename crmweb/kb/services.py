@@ -243,10 +243,14 @@ def import_articles(lines, now: datetime) -> tuple[int, int, int, list[str]]:
     # Term counts are written once per batch: updating the same rows for every article of one
     # transaction is slow on PostgreSQL (each update a new row version to walk past).
     gathered_counts: Counter = Counter()
-    next_refresh = IMPORT_BATCH
+    refreshed_at = 0  # articles written when the statistics were last refreshed
+
+    def refresh():
+        nonlocal refreshed_at
+        refresh_statistics(KB_TABLES)
+        refreshed_at = created + updated
 
     def commit_batch():
-        nonlocal next_refresh
         search.count_terms(gathered_counts)
         gathered_counts.clear()
         db.session.commit()
@@ -255,9 +259,8 @@ def import_articles(lines, now: datetime) -> tuple[int, int, int, list[str]]:
         # knowledge base, or one the nightly statistics saw empty), it is a scan of the whole table
         # for every posting written, and without autovacuum 20,000 articles took hours. New
         # statistics each time the import has doubled its articles make it plan again.
-        if created + updated >= next_refresh:
-            refresh_statistics(KB_TABLES)
-            next_refresh *= 2
+        if created + updated >= max(IMPORT_BATCH, 2 * refreshed_at):
+            refresh()
 
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -286,8 +289,8 @@ def import_articles(lines, now: datetime) -> tuple[int, int, int, list[str]]:
         if changed and (created + updated) % IMPORT_BATCH == 0:
             commit_batch()
     commit_batch()
-    if created + updated >= BULK_LOAD:
-        refresh_statistics(KB_TABLES)
+    if created + updated >= BULK_LOAD and created + updated != refreshed_at:
+        refresh()
     return created, updated, skipped, problems
 
 
