@@ -1,5 +1,7 @@
 """A server process warms up before it serves (gunicorn.conf.py, crmweb.warm_up): its first pages
-compile nothing. The `flask` commands, which import wsgi.py too, do not wait for it."""
+compile nothing, and a full garbage collection does not walk what it loaded. The `flask` commands,
+which import wsgi.py too, do not wait for it."""
+import gc
 import os
 import runpy
 import subprocess
@@ -14,6 +16,22 @@ from tests.conftest import gen_user, log_in
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
+
+
+@pytest.fixture(autouse=True)
+def collector_as_before():
+    """The warm-up freezes what the process holds: the rest of the suite is collected as usual."""
+    yield
+    gc.unfreeze()
+
+
+def test_after_the_warm_up_a_full_collection_passes_by_what_the_server_loaded(app):
+    warm_up(app)
+    walked = {id(obj) for obj in gc.get_objects()}
+    assert id(app.jinja_env) not in walked
+    assert id(app.view_functions) not in walked
+    created_later = SimpleNamespace(made="while serving")
+    assert any(obj is created_later for obj in gc.get_objects())
 
 
 def test_after_the_warm_up_every_template_is_compiled_and_a_page_compiles_nothing(app, client, monkeypatch):
