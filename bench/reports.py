@@ -135,9 +135,11 @@ def run(url: str, label: str, write_result) -> None:
     from sqlalchemy import event
 
     from crmweb.extensions import db
+    from crmweb.warm_up import warm_up
 
     app = prepare(url)
     add_report_data(app)
+    warm_up(app)  # as gunicorn serves it
     app.config["WTF_CSRF_ENABLED"] = False
     client = app.test_client()
     client.post("/login", data={"username": "bench.manager", "password": "bench-password-1"})
