@@ -10,7 +10,8 @@
 - visits: 20 simultaneous requests for one room, five rounds: one booking and 19 conflicts each;
 - greetings: 10,000 emails from the send request to a local SMTP sink with 2 workers (real Redis);
 - reports: every report page at 100k clients / 1M interactions, p95 and SQL statements;
-- pages: every list and report page, p95 warm, statements, and its first request in a fresh process;
+- pages: every list and report page and a client's page, p95 warm, statements, and its first request
+  in a fresh process;
 - throughput: requests/s of the list, client page and both searches under gunicorn, as a share of a
   bare route of the same app (wrk).
 
