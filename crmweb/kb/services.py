@@ -1,7 +1,6 @@
 """Use cases of the knowledge base: write, publish, archive, vote, import, keep synonyms, log."""
 import json
 import re
-from collections import Counter
 from datetime import datetime, timedelta
 
 import nh3
@@ -90,9 +89,9 @@ def save_article(actor, article: Article | None, values: dict, now: datetime) ->
 
 
 def _write_article(actor, article: Article | None, values: dict, now: datetime, ref: str | None = None,
-                   publish: bool = False, gathered_counts: Counter | None = None) -> tuple[Article, bool]:
+                   publish: bool = False, bulk: search.BulkIndexing | None = None) -> tuple[Article, bool]:
     """The article written, revised and (re)indexed, not yet committed, and whether anything
-    changed. `publish` (imports from an approved source) publishes it too; `gathered_counts` see
+    changed. `publish` (imports from an approved source) publishes it too; `bulk` see
     `search.index_article`."""
     values = {"body": as_html(values.get("body", "")), "tags": clean_tags(values.get("tags", "")),
               "title": (values.get("title") or "").strip()[:200],
@@ -116,7 +115,7 @@ def _write_article(actor, article: Article | None, values: dict, now: datetime, 
         article.editor_id, article.updated_at = actor.id, now
         db.session.flush()
         _revise(article, actor, changed, now)
-        search.index_article(article, gathered_counts)
+        search.index_article(article, bulk)
     return article, bool(changed)
 
 
@@ -241,8 +240,9 @@ def import_articles(lines, now: datetime) -> tuple[int, int, int, list[str]]:
     problems = []
     system = CommandLineActor()
     # Term counts are written once per batch: updating the same rows for every article of one
-    # transaction is slow on PostgreSQL (each update a new row version to walk past).
-    gathered_counts: Counter = Counter()
+    # transaction is slow on PostgreSQL (each update a new row version to walk past). The field
+    # lengths' averages are kept through the batch rather than read again for every article.
+    bulk = search.BulkIndexing()
     refreshed_at = 0  # articles written when the statistics were last refreshed
 
     def refresh():
@@ -251,8 +251,7 @@ def import_articles(lines, now: datetime) -> tuple[int, int, int, list[str]]:
         refreshed_at = created + updated
 
     def commit_batch():
-        search.count_terms(gathered_counts)
-        gathered_counts.clear()
+        bulk.write()
         db.session.commit()
         # PostgreSQL plans each foreign-key check once per connection and keeps the plan until
         # the table's statistics change: made while the articles table looked empty (a new
@@ -279,7 +278,7 @@ def import_articles(lines, now: datetime) -> tuple[int, int, int, list[str]]:
                   "tags": ",".join(tags) if isinstance(tags, list) else str(tags), "synonyms": ""}
         article = db.session.scalar(sa.select(Article).where(Article.ref == ref))
         _article, changed = _write_article(system, article, values, now, ref=ref, publish=True,
-                                           gathered_counts=gathered_counts)
+                                           bulk=bulk)
         if article is None:
             created += 1
         elif changed:
@@ -299,10 +298,10 @@ def reindex_all() -> int:
     into terms, so that the index and new queries agree. Returns how many articles."""
     ids = db.session.scalars(sa.select(Article.id).order_by(Article.id)).all()
     for batch in chunks(ids, IMPORT_BATCH):
-        gathered_counts: Counter = Counter()
+        bulk = search.BulkIndexing()
         for article in db.session.scalars(sa.select(Article).where(Article.id.in_(batch))):
-            search.index_article(article, gathered_counts)
-        search.count_terms(gathered_counts)
+            search.index_article(article, bulk)
+        bulk.write()
         db.session.commit()
     return len(ids)
 
