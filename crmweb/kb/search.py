@@ -102,7 +102,12 @@ class BulkIndexing:
 
     def write(self) -> None:
         """Apply the gathered term counts (before the batch commits)."""
-        count_terms(self.term_changes)
+        by_change: dict[int, list[str]] = {}
+        for term, change in self.term_changes.items():
+            if change:
+                by_change.setdefault(change, []).append(term)
+        for change, terms in sorted(by_change.items()):
+            _count_terms(terms, change)
         self.term_changes.clear()
         self._sums = None
 
@@ -122,16 +127,6 @@ def _count_terms(terms: list[str], change: int) -> None:
     statement = insert(table).on_conflict_do_update(
         index_elements=[table.c.term], set_={"articles": table.c.articles + change})
     db.session.execute(statement, [{"term": term, "articles": max(change, 0)} for term in sorted(terms)])
-
-
-def count_terms(changes: Counter) -> None:
-    """Apply gathered changes to the article counts of terms: once per batch, not per article."""
-    by_change: dict[int, list[str]] = {}
-    for term, change in changes.items():
-        if change:
-            by_change.setdefault(change, []).append(term)
-    for change, terms in sorted(by_change.items()):
-        _count_terms(terms, change)
 
 
 def index_article(article: Article, bulk: BulkIndexing | None = None) -> None:
