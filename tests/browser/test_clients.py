@@ -66,6 +66,27 @@ def test_search_as_you_type_and_edit_in_place(app, live_server, page):
     assert [e for e in page.console_errors if "status of 422" not in e] == []
 
 
+def test_leaving_the_search_box_does_not_search_again_but_each_filter_does(app, live_server, page):
+    """A search that ran again as the box lost focus swapped the results under the pointer while
+    the result was being clicked: the click landed on no link."""
+    owner = gen_user(app, "specialist")
+    make_client(app, owner, "徐州华通机械有限公司")
+    jinling = make_client(app, owner, "南京金陵电子科技股份有限公司")
+    sign_in(page, live_server, owner.username)
+    page.goto(f"{live_server}/clients")
+    page.locator("#q").press_sequentially("xzht", delay=40)
+    page.locator(f"#client-{jinling}").wait_for(state="detached")
+    searches = []
+    page.on("request", lambda request: "/clients?" in request.url and searches.append(request.url))
+
+    page.locator("#q").blur()
+    with page.expect_response(lambda response: "stage=lost" in response.url):
+        page.select_option("#stage", "lost")
+    with page.expect_response(lambda response: "overdue=1" in response.url):
+        page.check("#overdue")
+    assert len(searches) == 2, searches
+
+
 def test_duplicates_show_while_typing_a_new_clients_name(app, live_server, page):
     make_client(app, gen_user(app, "sales", display_name="周销售"), "徐州华通机械有限公司", tier="key")
     sign_in(page, live_server, gen_user(app, "specialist").username)
