@@ -9,6 +9,7 @@ ranking.py. Scores are rounded so that both databases return the same top ten.
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
@@ -87,7 +88,7 @@ class BulkIndexing:
         self._sums: dict[str, int] | None = None  # read when first needed, then kept up to date
         self._articles = 0
 
-    def lengths_replaced(self, removed: dict | None, added: dict | None) -> None:
+    def lengths_replaced(self, removed: Mapping[str, int] | None, added: Mapping[str, int] | None) -> None:
         """One article's field lengths left the index and/or came in (the database has it)."""
         if self._sums is None:
             return  # read with this change in it, when next needed
